@@ -1,0 +1,217 @@
+"""The real site: strict build, content policy, offline guarantees."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+from sitebuild import ROOT, build
+
+DOCS = ROOT / "docs"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    result = build(ROOT, tmp_path_factory.mktemp("site") / "site")
+    assert result.returncode == 0, f"strict build failed:\n{result.output[-6000:]}"
+    print(f"\nfull build: {result.seconds:.1f} s")
+    return result
+
+
+def load_mkdocs_config() -> dict:
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    return yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=Loader)
+
+
+def nav_paths(items) -> list[str]:
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                out.extend(nav_paths(value if isinstance(value, list) else [value]))
+    return out
+
+
+def test_build_is_strict_and_clean(site):
+    assert "WARNING" not in site.output, site.output
+
+
+def test_every_page_in_nav_and_every_nav_entry_exists():
+    config = load_mkdocs_config()
+    in_nav = nav_paths(config["nav"])
+    assert len(in_nav) == len(set(in_nav)), "a page is listed twice in nav"
+    on_disk = {
+        p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md") if "_templates" not in p.parts
+    }
+    assert sorted(set(in_nav) - on_disk) == [], "nav lists pages that do not exist"
+    assert sorted(on_disk - set(in_nav)) == [], "pages missing from nav"
+
+
+def test_allowed_tags_match_their_meanings():
+    config = load_mkdocs_config()
+    tags_plugin = next(p["tags"] for p in config["plugins"] if isinstance(p, dict) and "tags" in p)
+    meanings = yaml.safe_load((ROOT / "data" / "tags.yml").read_text())
+    assert sorted(tags_plugin["tags_allowed"]) == sorted(meanings), (
+        "tags_allowed in mkdocs.yml and data/tags.yml must list the same tags"
+    )
+    assert all(isinstance(v, str) and v for v in meanings.values())
+
+
+def test_section_indexes_list_their_pages(site):
+    html = (site.site / "architecture" / "index.html").read_text()
+    for page in ("overview", "kvm-api", "run-loop", "myths"):
+        assert f'href="../{page}/"' in html or f'href="{page}/"' in html, page
+
+
+# -- offline: no request to another host ---------------------------------------
+
+CDN_HOSTS = re.compile(
+    r"https?://(?:[a-z0-9-]+\.)*(unpkg\.com|jsdelivr\.net|cdnjs\.cloudflare\.com|googleapis\.com|gstatic\.com"
+    r"|api\.github\.com|google-analytics\.com|googletagmanager\.com|polyfill\.io|fontawesome\.com|typekit\.net)"
+)
+
+
+class FetchCollector(HTMLParser):
+    """URLs an HTML page makes the browser fetch (not links the reader may click)."""
+
+    FETCH_ATTRS = {
+        "script": ["src"],
+        "img": ["src", "srcset"],
+        "iframe": ["src"],
+        "source": ["src", "srcset"],
+        "video": ["src", "poster"],
+        "audio": ["src"],
+        "embed": ["src"],
+        "object": ["data"],
+        "input": ["src"],
+    }
+    FETCH_RELS = {"stylesheet", "preload", "prefetch", "preconnect", "dns-prefetch", "icon", "manifest", "modulepreload"}
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+        self.inline: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for name in self.FETCH_ATTRS.get(tag, []):
+            if a.get(name):
+                self.urls.extend(u.strip().split(" ")[0] for u in a[name].split(","))
+        if tag == "link" and set((a.get("rel") or "").split()) & self.FETCH_RELS and a.get("href"):
+            self.urls.append(a["href"])
+        if a.get("style"):
+            self.inline.append(a["style"])
+        self._in_style = tag == "style"
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.inline.append(data)
+
+
+def css_urls(css: str) -> list[str]:
+    return re.findall(r"url\(\s*['\"]?([^'\")]+)", css) + re.findall(r"@import\s+['\"]([^'\"]+)", css)
+
+
+def is_third_party(url: str) -> bool:
+    parsed = urlparse(url)
+    return parsed.scheme in ("http", "https") or url.startswith("//")
+
+
+def test_built_site_fetches_nothing_from_other_hosts(site):
+    offenders = []
+    for page in site.site.rglob("*.html"):
+        collector = FetchCollector()
+        collector.feed(page.read_text(encoding="utf-8"))
+        urls = collector.urls + [u for chunk in collector.inline for u in css_urls(chunk)]
+        offenders += [f"{page.relative_to(site.site)}: {u}" for u in urls if is_third_party(u)]
+    for css in site.site.rglob("*.css"):
+        offenders += [f"{css.relative_to(site.site)}: {u}" for u in css_urls(css.read_text()) if is_third_party(u)]
+    for js in site.site.rglob("*.js"):
+        offenders += [f"{js.relative_to(site.site)}: {m.group(0)}" for m in CDN_HOSTS.finditer(js.read_text())]
+    assert offenders == []
+
+
+def test_no_google_fonts_and_no_repo_api(site):
+    home = (site.site / "index.html").read_text()
+    assert "fonts.googleapis.com" not in home and "fonts.gstatic.com" not in home
+    assert 'data-md-component="source"' not in home, "the repo widget would call the GitHub API"
+
+
+def test_mermaid_is_vendored_and_lazy(site):
+    bundle = next((site.site / "assets" / "javascripts").glob("bundle.*.min.js")).read_text()
+    assert 'new URL("assets/vendor/mermaid/mermaid.min.js",__md_scope)' in bundle
+    assert (site.site / "assets/vendor/mermaid/mermaid.min.js").stat().st_size > 1_000_000
+    pages = list(site.site.rglob("*.html"))
+    with_diagram = [p for p in pages if 'class="mermaid"' in p.read_text()]
+    assert with_diagram, "no page has a diagram"
+    # Loaded only where needed: no page references the script up front; the
+    # bundle fetches it when it meets a .mermaid block.
+    assert not [p for p in pages if "mermaid.min.js" in p.read_text()]
+
+
+def test_vendored_mermaid_matches_the_pinned_npm_release():
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    pinned = lock["packages"]["node_modules/mermaid"]["version"]
+    assert json.loads((ROOT / "package.json").read_text())["dependencies"]["mermaid"] == pinned
+    vendored = (DOCS / "assets/vendor/mermaid/mermaid.min.js").read_bytes()
+    installed = ROOT / "node_modules/mermaid/dist/mermaid.min.js"
+    if installed.exists():
+        assert hashlib.sha256(vendored).hexdigest() == hashlib.sha256(installed.read_bytes()).hexdigest(), (
+            "docs/assets/vendor/mermaid differs from node_modules; run make vendor"
+        )
+    assert f"{pinned}".encode() in vendored, f"vendored Mermaid is not version {pinned}"
+
+
+# -- search, glossary, 404 ------------------------------------------------------------
+
+
+def test_search_index_segments_chinese(site):
+    index = json.loads((site.site / "search" / "search_index.json").read_text())
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "\u200b" in text, "jieba did not segment Chinese text (is jieba installed?)"
+    assert "虚拟机" in text
+
+
+def test_glossary_tooltips_on_pages(site):
+    html = (site.site / "architecture" / "index.html").read_text()
+    assert re.search(r'<abbr title="Kernel-based Virtual Machine \(基于内核的虚拟机\)">KVM</abbr>', html)
+
+
+def test_404_page_helps(site):
+    html = (site.site / "404.html").read_text()
+    assert 'role="search"' in html and 'name="q"' in html
+    for section in ("architecture", "learning-path", "faq", "hands-on", "reference"):
+        assert f"/{section}/" in html
+
+
+def test_sitemap_lists_pages(site):
+    sitemap = (site.site / "sitemap.xml").read_text()
+    assert "https://kvm-kb.github.io/kvm-knowledge-base/architecture/run-loop/" in sitemap
+
+
+def test_source_links_use_pinned_versions(site):
+    versions = yaml.safe_load((ROOT / "data" / "versions.yml").read_text())
+    wrong = []
+    for page in site.site.rglob("*.html"):
+        text = page.read_text()
+        for m in re.finditer(r"torvalds/linux\.git/tree/[^\"'?]+\?h=v([\d.]+)", text):
+            if m.group(1) != versions["linux"]:
+                wrong.append((page.name, m.group(0)))
+        for m in re.finditer(r"gitlab\.com/(qemu-project/qemu|libvirt/libvirt)/-/(?:blob|tree)/v([\d.]+)/", text):
+            want = versions["qemu" if "qemu" in m.group(1) else "libvirt"]
+            if m.group(2) != want:
+                wrong.append((page.name, m.group(0)))
+    assert wrong == []
