@@ -11,17 +11,9 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from sitebuild import ROOT, build
+from sitebuild import ROOT
 
 DOCS = ROOT / "docs"
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    result = build(ROOT, tmp_path_factory.mktemp("site") / "site")
-    assert result.returncode == 0, f"strict build failed:\n{result.output[-6000:]}"
-    print(f"\nfull build: {result.seconds:.1f} s")
-    return result
 
 
 def load_mkdocs_config() -> dict:

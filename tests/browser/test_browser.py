@@ -1,0 +1,233 @@
+"""The built site in headless Chromium: every page, search, widgets, a11y.
+
+Runs against the strict build served with gzip on 127.0.0.1 (see
+staticserver.py). Screenshots for review go to test-results/screenshots/.
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections import Counter
+
+import pytest
+
+from kbtest import ROOT, missing, require_cmd
+
+pytestmark = [pytest.mark.system, pytest.mark.browser]
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+SHOTS = ROOT / "test-results" / "screenshots"
+
+
+def open_page(page, base_url, path):
+    response = page.goto(base_url + path, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return response
+
+
+def wait_for_diagrams(page) -> int:
+    """Wait until every Mermaid block has rendered; return the count.
+
+    Material replaces each <pre class="mermaid"> by a <div class="mermaid">
+    whose SVG sits in a closed shadow root, so a rendered diagram is a div
+    with a real height and no <pre> left behind.
+    """
+    count = page.locator("pre.mermaid, div.mermaid").count()
+    if count:
+        page.wait_for_function(
+            """() => document.querySelectorAll('pre.mermaid').length === 0 &&
+                   [...document.querySelectorAll('div.mermaid')].every(el => el.getBoundingClientRect().height > 40)""",
+            timeout=30_000,
+        )
+    return count
+
+
+def set_scheme(page, scheme: str) -> None:
+    page.evaluate(
+        "s => { document.body.setAttribute('data-md-color-scheme', s); }", scheme
+    )
+
+
+def axe_violations(page) -> list[dict]:
+    if not AXE.exists():
+        missing("axe-core is not installed (npm ci)")
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+             const r = await axe.run(document, {resultTypes: ['violations']});
+             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                          nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+           }"""
+    )
+    return result
+
+
+# -- every page ------------------------------------------------------------------
+
+
+def test_every_page_loads_cleanly_and_is_accessible(page, base_url, site_pages):
+    """No console error, no foreign request, diagrams render, axe: zero violations (light and dark)."""
+    problems = []
+    diagrams = 0
+    for path in site_pages:
+        page.watch.errors.clear()
+        response = open_page(page, base_url, path)
+        if response.status != 200:
+            problems.append(f"{path}: HTTP {response.status}")
+        diagrams += wait_for_diagrams(page)
+        for scheme in ("default", "slate"):
+            set_scheme(page, scheme)
+            for v in axe_violations(page):
+                problems.append(f"{path} [{scheme}] axe {v['id']} ({v['impact']}): {v['help']} at {v['nodes']}")
+        problems += [f"{path}: console error: {e}" for e in page.watch.errors]
+    problems += [f"request to another host: {u}" for u in sorted(set(page.watch.foreign))]
+    print(f"\n{len(site_pages)} pages, {diagrams} diagrams rendered, {len(problems)} problems")
+    assert problems == [], "\n".join(problems[:80])
+
+
+def test_html_is_valid(site):
+    """The Nu HTML Checker reports no error on any page."""
+    require_cmd("java")
+    if not VNU.exists():
+        missing("vnu-jar is not installed (npm ci)")
+    proc = subprocess.run(
+        ["java", "-Xss1024k", "-jar", str(VNU), "--errors-only", "--format", "json", "--skip-non-html", str(site.site)],
+        capture_output=True, text=True, timeout=600,
+    )
+    messages = json.loads(proc.stderr or '{"messages": []}')["messages"]
+    errors = [m for m in messages if m.get("type") == "error"]
+    summary = Counter(m["message"] for m in errors).most_common(10)
+    pages = len(list(site.site.rglob("*.html")))
+    print(f"\nNu HTML Checker: {pages} files, {len(errors)} errors")
+    assert errors == [], "\n".join(
+        [f"{n}x {msg}" for msg, n in summary]
+        + [f"{m['url'].split('/site/')[-1]}:{m.get('lastLine')}: {m['message']}" for m in errors[:20]]
+    )
+
+
+# -- search ------------------------------------------------------------------------
+
+SEARCHES = [
+    # query, a path the first results must include
+    ("memslot", "architecture/memory/"),
+    ("KVM_RUN", "architecture/"),
+    ("KVM_SET_USER_MEMORY_REGION", "architecture/"),
+    ("Could not access KVM kernel module", "troubleshooting/"),
+    ("libkvm", "tooling/libkvm/"),
+    ("虚拟机", "reference/glossary/"),
+    ("嵌套页表", "reference/glossary/"),
+    ("debug-threads", "lab-threads/"),
+]
+
+
+@pytest.mark.parametrize("query, expected", SEARCHES)
+def test_search_finds_the_right_page(page, base_url, query, expected):
+    open_page(page, base_url, "")
+    page.locator("label.md-search__icon, label[for='__search']").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill(query)
+    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.slice(0, 8).map(a => a.href)")
+    assert any(expected in h for h in hrefs), f"{query!r}: first results {hrefs}"
+
+
+# -- widgets -------------------------------------------------------------------------
+
+
+def test_navigation_tabs_and_footer(page, base_url):
+    open_page(page, base_url, "")
+    page.locator(".md-tabs__link", has_text="Architecture").first.click()
+    page.wait_for_url(re.compile(r".*/architecture/$"))
+    next_link = page.locator("a.md-footer__link--next")
+    assert next_link.count() == 1
+    next_link.click()
+    page.wait_for_url(re.compile(r".*/architecture/overview/$"))
+    assert page.watch.errors == []
+
+
+def test_light_dark_toggle(page, base_url):
+    page.emulate_media(color_scheme="light")
+    open_page(page, base_url, "")
+    body = page.locator("body")
+    seen = {body.get_attribute("data-md-color-scheme")}
+    for _ in range(3):
+        page.locator("form[data-md-component='palette'] label:visible").first.click()
+        seen.add(body.get_attribute("data-md-color-scheme"))
+    assert {"default", "slate"} <= seen
+
+
+def test_content_tabs_are_linked(page, base_url, site):
+    # Find a page with two content-tab sets sharing labels.
+    candidates = [p for p in site.site.rglob("index.html") if p.read_text().count('class="tabbed-set') >= 2]
+    if not candidates:
+        pytest.fail("no page has two content-tab sets to test linked tabs with")
+    rel = candidates[0].parent.relative_to(site.site).as_posix() + "/"
+    open_page(page, base_url, rel)
+    labels = page.locator(".tabbed-set").first.locator(".tabbed-labels label")
+    second = labels.nth(1)
+    text = second.inner_text()
+    second.click()
+    # Every other set that has a tab with the same label now shows it.
+    selected = page.evaluate(
+        """t => [...document.querySelectorAll('.tabbed-set')].map(set => {
+               const labels = [...set.querySelectorAll('.tabbed-labels label')];
+               const i = labels.findIndex(l => l.innerText.trim() === t);
+               if (i < 0) return null;
+               return set.querySelectorAll(':scope > input')[i].checked;
+           }).filter(x => x !== null)""",
+        text.strip(),
+    )
+    assert len(selected) >= 2 and all(selected), (rel, text, selected)
+
+
+def test_code_copy_button(browser, base_url, site):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        candidates = [p for p in site.site.rglob("index.html") if "language-sh" in p.read_text()]
+        rel = candidates[0].parent.relative_to(site.site).as_posix() + "/"
+        open_page(page, base_url, rel)
+        block = page.locator("div.highlight:has(code)").first
+        block.hover()
+        block.locator("button.md-clipboard").click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.strip() and copied.strip() in block.inner_text()
+    finally:
+        context.close()
+
+
+def test_abbreviation_tooltip(page, base_url):
+    open_page(page, base_url, "architecture/")
+    abbr = page.locator("abbr[title]").first
+    title = abbr.get_attribute("title")
+    abbr.hover()
+    tip = page.locator(".md-tooltip2--active, .md-tooltip--active").first
+    tip.wait_for(state="visible", timeout=5_000)
+    assert title.split(" (")[0] in tip.inner_text()
+
+
+def test_404_page(page, base_url):
+    response = open_page(page, base_url, "no/such/page/")
+    assert response.status == 404
+    assert page.locator("h1", has_text="Page not found").count() == 1
+    page.fill("#kb-404-q", "memslot")
+    page.click(".kb-404-search button")
+    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    assert page.watch.errors == [] and page.watch.foreign == []
+
+
+def test_screenshots_for_review(browser, base_url):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+        page = context.new_page()
+        for name, path in (("home", ""), ("architecture-overview", "architecture/overview/"), ("faq", "faq/")):
+            open_page(page, base_url, path)
+            wait_for_diagrams(page)
+            out = SHOTS / f"{name}-{scheme}.png"
+            page.screenshot(path=str(out), full_page=False)
+            assert out.stat().st_size > 10_000
+        context.close()
