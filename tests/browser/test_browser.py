@@ -80,6 +80,7 @@ def test_every_page_loads_cleanly_and_is_accessible(page, base_url, site_pages):
         diagrams += wait_for_diagrams(page)
         for scheme in ("default", "slate"):
             set_scheme(page, scheme)
+            page.wait_for_timeout(400)  # let Material's colour transitions finish
             for v in axe_violations(page):
                 problems.append(f"{path} [{scheme}] axe {v['id']} ({v['impact']}): {v['help']} at {v['nodes']}")
         problems += [f"{path}: console error: {e}" for e in page.watch.errors]
@@ -126,9 +127,10 @@ SEARCHES = [
 @pytest.mark.parametrize("query, expected", SEARCHES)
 def test_search_finds_the_right_page(page, base_url, query, expected):
     open_page(page, base_url, "")
-    page.locator("label.md-search__icon, label[for='__search']").first.click()
     box = page.locator("input.md-search__input")
+    box.click()
     box.fill(query)
+    box.press("End")  # Material reacts to key events, not only to input
     page.wait_for_selector(".md-search-result__item", timeout=20_000)
     hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.slice(0, 8).map(a => a.href)")
     assert any(expected in h for h in hrefs), f"{query!r}: first results {hrefs}"
@@ -190,9 +192,9 @@ def test_code_copy_button(browser, base_url, site):
         candidates = [p for p in site.site.rglob("index.html") if "language-sh" in p.read_text()]
         rel = candidates[0].parent.relative_to(site.site).as_posix() + "/"
         open_page(page, base_url, rel)
-        block = page.locator("div.highlight:has(code)").first
+        block = page.locator("div.highlight:visible:has(button.md-clipboard)").first
         block.hover()
-        block.locator("button.md-clipboard").click()
+        block.locator("button.md-clipboard").click(force=True)
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied.strip() and copied.strip() in block.inner_text()
     finally:
@@ -213,8 +215,10 @@ def test_404_page(page, base_url):
     response = open_page(page, base_url, "no/such/page/")
     assert response.status == 404
     assert page.locator("h1", has_text="Page not found").count() == 1
-    page.fill("#kb-404-q", "memslot")
-    page.click(".kb-404-search button")
+    page.click("label.kb-404-search")
+    box = page.locator("input.md-search__input")
+    box.fill("memslot")
+    box.press("End")
     page.wait_for_selector(".md-search-result__item", timeout=20_000)
     assert page.watch.errors == [] and page.watch.foreign == []
 
