@@ -64,6 +64,14 @@ PATCHES: dict[str, list[tuple[str, str, str]]] = {
             "{% endif %}\n",
         ),
     ],
+    "partials/source.html": [
+        (
+            "no third-party requests: without the 'source' component Material does not ask "
+            "the GitHub API for stars and forks",
+            'class="md-source" data-md-component="source"',
+            'class="md-source"',
+        ),
+    ],
     "partials/path.html": [
         (
             "axe landmark-unique: the breadcrumbs used the same label as the primary navigation",
