@@ -71,7 +71,7 @@ def test_section_indexes_list_their_pages(site):
 
 CDN_HOSTS = re.compile(
     r"https?://(?:[a-z0-9-]+\.)*(unpkg\.com|jsdelivr\.net|cdnjs\.cloudflare\.com|googleapis\.com|gstatic\.com"
-    r"|api\.github\.com|google-analytics\.com|googletagmanager\.com|polyfill\.io|fontawesome\.com|typekit\.net)"
+    r"|google-analytics\.com|googletagmanager\.com|polyfill\.io|fontawesome\.com|typekit\.net)"
 )
 
 
