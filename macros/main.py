@@ -426,7 +426,7 @@ def define_env(env) -> None:  # noqa: C901 - one place that wires everything
             if isinstance(item, dict):
                 for title, sub in item.items():
                     paths = [x for x in (sub if isinstance(sub, list) else [sub]) if isinstance(x, str)]
-                    parts.append(f"### {title}\n\n" + cards(paths, here))
+                    parts.append(f"## {title}\n\n" + cards(paths, here))
         if not parts:
             raise MacroError("section_index(): the section has no pages besides its index")
         return "\n\n".join(parts)
@@ -558,7 +558,7 @@ def define_env(env) -> None:  # noqa: C901 - one place that wires everything
             if k not in VERIFIED_LABELS and k != "checks"
         ]
         checks = "\n".join(f"    - {md_escape_cell(c)}" for c in rec.get("checks", []))
-        table = "\n".join("    " + r for r in ["| | |", "|---|---|", *rows, *extra])
+        table = "\n".join("    " + r for r in ["| Recorded | Value |", "|---|---|", *rows, *extra])
         return (
             '!!! success "Verified by the test suite"\n\n'
             "    Every command and program on this page is run by the project's tests "
@@ -613,12 +613,14 @@ def on_post_page_macros(env) -> None:
 
 
 def on_post_build(env) -> None:
-    """Point Material's lazy loaders at the copies served by this site.
+    """Patch Material's JavaScript bundle in the built site.
 
     Material's bundle loads Mermaid (and, in very old browsers, a
     ResizeObserver polyfill) from unpkg.com. Both are vendored under
     docs/assets/vendor/; rewrite the URLs to be relative to the site root
-    (``__md_scope``, which Material defines on every page).
+    (``__md_scope``, which Material defines on every page). It also makes
+    each code block's button bar a plain toolbar instead of a navigation
+    landmark. Each patch must apply, or the build fails.
     """
     site_dir = Path(env.conf["site_dir"])
     bundles = list((site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))
@@ -627,10 +629,15 @@ def on_post_build(env) -> None:
     bundle = bundles[0]
     text = bundle.read_text(encoding="utf-8")
     replacements = {
+        # no third-party requests: load the vendored copies
         '"https://unpkg.com/mermaid@11/dist/mermaid.min.js"':
             'new URL("assets/vendor/mermaid/mermaid.min.js",__md_scope).href',
         '"https://unpkg.com/resize-observer-polyfill"':
             'new URL("assets/vendor/resize-observer-polyfill/ResizeObserver.js",__md_scope).href',
+        # axe landmark-unique: each code block's button bar is an unnamed <nav>;
+        # it is a toolbar, not a navigation landmark
+        '("nav",{class:"md-code__nav"})':
+            '("nav",{class:"md-code__nav",role:"none"})',
     }
     for old, new in replacements.items():
         if old in text:

@@ -72,6 +72,27 @@ PATCHES: dict[str, list[tuple[str, str, str]]] = {
             'class="md-source"',
         ),
     ],
+    "partials/tags.html": [
+        (
+            "axe landmark-unique: the tag list is a second unnamed navigation landmark",
+            '<nav class="md-tags" {{ hidden }}>',
+            '<nav class="md-tags" aria-label="Tags" {{ hidden }}>',
+        ),
+    ],
+    "partials/search.html": [
+        (
+            "axe/Lighthouse aria-dialog-name: the search dialog has no accessible name",
+            '<div class="md-search" data-md-component="search" role="dialog">',
+            '<div class="md-search" data-md-component="search" role="dialog" aria-label="{{ lang.t(\'search\') }}">',
+        ),
+    ],
+    "partials/logo.html": [
+        (
+            "Lighthouse unsized-images: give the logo its intrinsic size (CSS sets the shown size)",
+            '<img src="{{ config.theme.logo | url }}" alt="logo">',
+            '<img src="{{ config.theme.logo | url }}" alt="logo" width="48" height="48">',
+        ),
+    ],
     "partials/path.html": [
         (
             "axe landmark-unique: the breadcrumbs used the same label as the primary navigation",

@@ -118,7 +118,8 @@ def record_verified(name: str, checks: list[str], **extra) -> dict:
 def normalise(text: str, patterns: list[tuple[str, str]]) -> str:
     for pattern, repl in patterns:
         text = re.sub(pattern, repl, text)
-    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+    # Column widths follow the width of values such as PIDs: compare words, not padding.
+    return "\n".join(re.sub(r"[ \t]+", " ", line).rstrip() for line in text.strip().splitlines())
 
 
 def check_transcript(actual: str, transcript: Path, patterns: list[tuple[str, str]] = ()) -> None:

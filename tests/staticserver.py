@@ -43,9 +43,10 @@ def make_handler(root: Path, use_gzip: bool):
             return target if target.is_file() else None
 
         def do_GET(self):
-            if urlparse(self.path).path.rstrip("/") == PREFIX.rstrip("/") and not self.path.endswith("/"):
+            parsed = urlparse(self.path)
+            if parsed.path == PREFIX.rstrip("/"):
                 self.send_response(301)
-                self.send_header("Location", PREFIX)
+                self.send_header("Location", PREFIX + (f"?{parsed.query}" if parsed.query else ""))
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
