@@ -10,7 +10,7 @@ ADDR  ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve test check build bench lock vendor clean help
+.PHONY: serve test check build bench lock vendor diagrams clean help
 
 help:
 	@sed -n '2,4p' Makefile
@@ -41,6 +41,9 @@ lock: $(VENV)/.installed
 	$(VENV)/bin/pip install --quiet pip-tools==7.6.2
 	$(VENV)/bin/pip-compile --generate-hashes --allow-unsafe --strip-extras \
 	  --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+
+diagrams: $(VENV)/.installed
+	$(PY) scripts/render_diagrams.py
 
 vendor:
 	npm ci --no-audit --no-fund

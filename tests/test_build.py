@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
@@ -142,16 +144,27 @@ def test_no_google_fonts_and_no_repo_api(site):
     assert 'data-md-component="source"' not in home, "the repo widget would call the GitHub API"
 
 
-def test_mermaid_is_vendored_and_lazy(site):
+def test_diagrams_are_pre_rendered(site):
+    """Every Mermaid diagram is served as inline SVG (hooks/diagrams.py), light and dark."""
+    pages = list(site.site.rglob("*.html"))
+    figures = sum(p.read_text().count('<figure class="kb-diagram"') for p in pages)
+    assert figures >= 30, f"only {figures} pre-rendered diagrams"
+    left = [p.relative_to(site.site).as_posix() for p in pages if 'class="mermaid"' in p.read_text()]
+    assert left == [], f"diagrams without a cached rendering (run scripts/render_diagrams.py): {left}"
+
+
+def test_diagram_cache_is_complete_and_has_no_stale_files():
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "render_diagrams.py"), "--check"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_mermaid_fallback_is_vendored(site):
+    """A diagram not yet rendered falls back to Mermaid in the browser, from this site."""
     bundle = next((site.site / "assets" / "javascripts").glob("bundle.*.min.js")).read_text()
     assert 'new URL("assets/vendor/mermaid/mermaid.min.js",__md_scope)' in bundle
     assert (site.site / "assets/vendor/mermaid/mermaid.min.js").stat().st_size > 1_000_000
-    pages = list(site.site.rglob("*.html"))
-    with_diagram = [p for p in pages if 'class="mermaid"' in p.read_text()]
-    assert with_diagram, "no page has a diagram"
-    # Loaded only where needed: no page references the script up front; the
-    # bundle fetches it when it meets a .mermaid block.
-    assert not [p for p in pages if "mermaid.min.js" in p.read_text()]
+    assert not [p for p in site.site.rglob("*.html") if "mermaid.min.js" in p.read_text()]
 
 
 def test_vendored_mermaid_matches_the_pinned_npm_release():

@@ -28,18 +28,21 @@ def open_page(page, base_url, path):
 
 
 def wait_for_diagrams(page) -> int:
-    """Wait until every Mermaid block has rendered; return the count.
+    """Check that every diagram shows as an SVG of real size; return the count.
 
-    Material replaces each <pre class="mermaid"> by a <div class="mermaid">
-    whose SVG sits in a closed shadow root, so a rendered diagram is a div
-    with a real height and no <pre> left behind.
+    Diagrams are pre-rendered inline SVG (hooks/diagrams.py), one per colour
+    scheme; a diagram without a rendering would be a <pre class="mermaid">
+    that Material renders in the browser, which fails here.
     """
-    count = page.locator("pre.mermaid, div.mermaid").count()
+    assert page.locator("pre.mermaid, div.mermaid").count() == 0, "a diagram is not pre-rendered"
+    figures = page.locator("figure.kb-diagram")
+    count = figures.count()
     if count:
         page.wait_for_function(
-            """() => document.querySelectorAll('pre.mermaid').length === 0 &&
-                   [...document.querySelectorAll('div.mermaid')].every(el => el.getBoundingClientRect().height > 40)""",
-            timeout=30_000,
+            """() => [...document.querySelectorAll('figure.kb-diagram')]
+                   .filter(f => f.getClientRects().length > 0)   // not inside a closed <details> or tab
+                   .every(f => [...f.querySelectorAll("svg")].some(s => s.getBoundingClientRect().height > 20))""",
+            timeout=10_000,
         )
     return count
 
