@@ -58,6 +58,10 @@ def axe_violations(page) -> list[dict]:
         missing("axe-core is not installed (npm ci)")
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
+        # Code and diagrams use content-visibility: auto, so off-screen blocks
+        # are not rendered and axe cannot compute their colours. Render
+        # everything, as a reader scrolling through the page would.
+        page.add_style_tag(content="* { content-visibility: visible !important; }")
     result = page.evaluate(
         """async () => {
              const r = await axe.run(document, {resultTypes: ['violations']});
