@@ -273,3 +273,17 @@ def test_policy_hand_written_source_link():
     body = "See [x](https://elixir.bootlin.com/linux/v6.1/source/virt/kvm/kvm_main.c).\n## Sources\n"
     problems = policy.check_page("a/x.md", GOOD_META, body, body)
     assert any("use linux_src" in p for p in problems)
+
+
+# -- first-use tooltips -------------------------------------------------------------
+
+
+def test_tooltip_only_on_first_use():
+    from hooks.abbreviations import first_use_only
+
+    html = ('<p><abbr title="Kernel-based Virtual Machine">KVM</abbr> and <abbr title="virtual CPU">vCPU</abbr>, '
+            'then <abbr title="Kernel-based Virtual Machine">KVM</abbr> again.</p>')
+    assert first_use_only(html) == (
+        '<p><abbr title="Kernel-based Virtual Machine">KVM</abbr> and <abbr title="virtual CPU">vCPU</abbr>, '
+        "then KVM again.</p>"
+    )
