@@ -44,8 +44,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -58,7 +56,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from sitebuild import COPY_IGNORE  # noqa: E402
+from sitebuild import COPY_IGNORE, free_port, stop  # noqa: E402
 from staticserver import serve  # noqa: E402
 
 RESULTS = ROOT / "test-results"
@@ -402,28 +400,9 @@ def lighthouse_median(url: str, preset: str, runs: int, tmp: Path) -> dict:
 # --------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def http_get(url: str, timeout: float = 60) -> str:
     with urllib.request.urlopen(url, timeout=timeout) as resp:
         return resp.read().decode("utf-8", "replace")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=20)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def live_reload_latency(project: Path, edits: int) -> dict:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,13 +15,7 @@ import urllib.request
 
 import pytest
 
-from sitebuild import copy_project
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from sitebuild import copy_project, free_port, stop
 
 
 def get(url: str, timeout: float = 60) -> str:
@@ -54,19 +46,6 @@ def server(tmp_path):
             time.sleep(0.5)
     yield project, base, f"http://127.0.0.1:{port}"
     stop(proc)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=20)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def wait_for_new_epoch(origin: str, epoch: str, request_id: str, limit: float = 180) -> str:
