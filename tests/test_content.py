@@ -158,3 +158,14 @@ def test_pages_link_to_other_sections(page):
     text = page.read_text()
     sections = set(re.findall(r"\]\(\.\./([a-z-]+)/", text))
     assert sections, f"{page.relative_to(DOCS)} links to no other section"
+
+
+def test_pinned_tags_in_code_match_versions_file():
+    """Code blocks cannot use the version macros; tags typed there must match data/versions.yml."""
+    versions = yaml.safe_load((ROOT / "data" / "versions.yml").read_text())
+    wrong = []
+    for page in pages():
+        for m in re.finditer(r"git -C (linux|qemu|libvirt) switch --detach v([\d.]+)", page.read_text()):
+            if m.group(2) != versions[m.group(1)]:
+                wrong.append(f"{page.relative_to(DOCS)}: {m.group(0)} (pinned: v{versions[m.group(1)]})")
+    assert wrong == []
