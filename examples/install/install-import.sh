@@ -15,5 +15,6 @@ virt-install \
     --disk "path=$DISK,bus=${DISK_BUS:-virtio}" \
     --network "${NETWORK:-network=default,model=virtio}" \
     --graphics none \
+    --serial "pty,log.file=/var/log/libvirt/qemu/$VM-serial.log" \
     ${BOOT:+--boot "$BOOT"} \
-    ${PRINT_XML:+--print-xml "$PRINT_XML"} --noautoconsole
+    ${PRINT_XML:+--dry-run --print-xml "$PRINT_XML"} --noautoconsole

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Boot the installer from the network: the NIC's PXE ROM (iPXE in QEMU) asks
 # DHCP for a boot file. Needs a network with a DHCP and TFTP/HTTP server
-# that offers one. PRINT_XML=1 prints the definition of the first boot without creating the VM.
+# that offers one. PRINT_XML=1 prints the definition of the first boot and creates nothing.
 set -eu
 VM=${VM:-inst-pxe}
 
@@ -16,4 +16,4 @@ virt-install \
     --disk "size=${DISK_GB:-20},format=qcow2,bus=virtio" \
     --network "${NETWORK:-bridge=br0,model=virtio}" \
     --graphics none \
-    ${PRINT_XML:+--print-xml "$PRINT_XML"} --noautoconsole
+    ${PRINT_XML:+--dry-run --print-xml "$PRINT_XML"} --noautoconsole
