@@ -4,7 +4,7 @@
 # initramfs sit at fixed paths that virt-install --location can read.
 # Needs the Debian packages xorriso, isolinux and syslinux-common.
 #
-# Usage: make-standin-iso.sh KERNEL INITRD OUT.iso
+# Usage: make-standin-iso.sh KERNEL INITRD OUT.iso   (APPEND: the kernel command line)
 set -eu
 kernel=${1:?usage: make-standin-iso.sh KERNEL INITRD OUT.iso}
 initrd=${2:?usage: make-standin-iso.sh KERNEL INITRD OUT.iso}
@@ -17,12 +17,12 @@ cp "$kernel" "$tree/install/vmlinuz"
 cp "$initrd" "$tree/install/initrd.gz"
 cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$tree/isolinux/"
 # What a real installer's boot menu does: boot the kernel with a serial console.
-cat > "$tree/isolinux/isolinux.cfg" <<'CFG'
+cat > "$tree/isolinux/isolinux.cfg" <<CFG
 serial 0 115200
 default install
 label install
   kernel /install/vmlinuz
-  append initrd=/install/initrd.gz console=ttyS0 quiet
+  append initrd=/install/initrd.gz ${APPEND:-console=ttyS0 quiet}
 CFG
 xorriso -as mkisofs -quiet -o "$out" -V STANDIN \
     -b isolinux/isolinux.bin -c isolinux/boot.cat \

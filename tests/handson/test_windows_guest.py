@@ -74,7 +74,7 @@ def win(libvirt_daemons, standin, tmp_path_factory):
     xml = xml.replace("<vcpu>4</vcpu>", "<vcpu>1</vcpu>")
     xml = xml.replace("    </firmware>\n  </os>",
                       f"    </firmware>\n    <kernel>{standin['kernel']}</kernel>\n"
-                      f"    <initrd>{standin['initrd']}</initrd>\n    <cmdline>console=ttyS0</cmdline>\n  </os>")
+                      f"    <initrd>{standin['initrd']}</initrd>\n    <cmdline>console=ttyS0 no_timer_check</cmdline>\n  </os>")
     xml = xml.replace("    <memballoon", f"    <serial type='pty'>\n      <log file='{SERIAL}'/>\n    </serial>\n"
                                           "    <memballoon")
     assert "<kernel>" in xml and "<serial" in xml
