@@ -50,6 +50,7 @@ def _named_knobs() -> dict[str, list[str]]:
 def test_every_named_knob_is_in_the_checked_list():
     known = {k["name"] for group in ("kernel", "not_mainline", "other") for k in KNOBS[group]}
     known |= {n for entry in KNOBS["qemu"] for n in entry["names"]}
+    known |= {n for entry in KNOBS["qemu_props"] for n in entry["names"]}
     unknown = {name: sorted(set(pages)) for name, pages in _named_knobs().items() if name not in known}
     assert not unknown, ("knobs named on docs/performance/ pages but not checked in "
                          f"data/performance/knobs.yml: {unknown}. Verify each at the pinned version "
@@ -79,6 +80,15 @@ def test_qemu_accepts_option(entry, tmp_path):
     proc = run(argv, check=False, input=qmp, timeout=60)
     assert proc.returncode == 0 and '"QMP"' in proc.stdout, (
         f"qemu-system-x86_64 refused {' '.join(args)}:\n{proc.stderr}")
+
+
+@pytest.mark.system
+@pytest.mark.parametrize("entry", KNOBS["qemu_props"], ids=lambda e: e["driver"])
+def test_qemu_device_has_properties(entry):
+    require_cmd("qemu-system-x86_64")
+    out = run(["qemu-system-x86_64", "-device", f"{entry['driver']},help"]).stdout
+    props = set(re.findall(r"^\s+([\w-]+)=", out, re.M))
+    assert set(entry["names"]) <= props, f"{entry['driver']} lacks {set(entry['names']) - props}"
 
 
 @pytest.mark.system
@@ -325,11 +335,16 @@ def test_passthrough_scripts_on_fixture(tmp_path):
                               "on this machine: " + real.strip().splitlines()[0])
 
 
+PAGES = {"perf-method": ["method"], "perf-cpu": ["cpu-limits", "cpu-pin", "cpu-libvirt"],
+         "perf-memory": ["memory"], "perf-storage": ["prealloc", "cache"], "perf-network": ["network"],
+         "perf-passthrough": ["passthrough"]}
+
+
 def test_record():
-    want = ["method", "cpu-limits", "cpu-pin", "cpu-libvirt", "memory", "prealloc", "cache", "network",
-            "passthrough"]
+    want = [k for keys in PAGES.values() for k in keys]
     missing_ = [k for k in want if k not in RESULTS]
     assert not missing_, f"earlier steps failed or were skipped: {missing_}"
-    record_verified("performance", [RESULTS[k] for k in want],
-                    note="numbers are from this 2-CPU machine with a software KVM (kvm-pvm) and TCG guests; "
-                         "they show the direction and the method, not what hardware KVM would measure")
+    for page, keys in PAGES.items():
+        record_verified(page, [RESULTS[k] for k in keys],
+                        note="numbers from this 2-CPU machine with a software KVM (kvm-pvm) and TCG guests: "
+                             "they show the method and the direction, not what hardware KVM would measure")
