@@ -134,6 +134,20 @@ def test_cpu_limits_and_facts():
 
 
 @pytest.mark.system
+def test_cpu_halt_poll():
+    require_kvm()
+    out = run(["python3", LAB / "halt_poll.py", "300"], timeout=120).stdout
+    runs = out.split("KVM_CAP_HALT_POLL = ")[1:]
+    attempted = [int(re.search(r"polls attempted (\d+)", r).group(1)) for r in runs]
+    halts = [int(re.search(r"halts (\d+)", r).group(1)) for r in runs]
+    ok = [int(re.search(r"successful (\d+)", r).group(1)) for r in runs]
+    assert attempted[0] == 0 and attempted[1] >= halts[1] // 2, out
+    check_transcript(out, T / "halt-poll.txt", NUM)
+    RESULTS["cpu-haltpoll"] = (f"halt_poll.py (300 timer interrupts 1 ms apart): limit 0 -> {attempted[0]} polls attempted; "
+                               f"limit 2 ms -> {attempted[1]} attempted, {ok[1]} successful on this shared, loaded machine")
+
+
+@pytest.mark.system
 def test_cpu_pin_qemu_threads(tmp_path, hello_elf):
     require_cmd("qemu-system-x86_64", "taskset")
     require_kvm()
@@ -335,7 +349,7 @@ def test_passthrough_scripts_on_fixture(tmp_path):
                               "on this machine: " + real.strip().splitlines()[0])
 
 
-PAGES = {"perf-method": ["method"], "perf-cpu": ["cpu-limits", "cpu-pin", "cpu-libvirt"],
+PAGES = {"perf-method": ["method"], "perf-cpu": ["cpu-limits", "cpu-haltpoll", "cpu-pin", "cpu-libvirt"],
          "perf-memory": ["memory"], "perf-storage": ["prealloc", "cache"], "perf-network": ["network"],
          "perf-passthrough": ["passthrough"]}
 
