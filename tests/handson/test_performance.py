@@ -122,6 +122,7 @@ def test_method_stats_compare():
 @pytest.mark.system
 def test_cpu_limits_and_facts():
     require_kvm()
+    require_cmd("qemu-system-x86_64", "nproc")
     out = run(["python3", LAB / "vcpu_limits.py"]).stdout
     vals = dict(re.findall(r"^(\S+)\s+(\d+)$", out, re.M))
     assert int(vals["KVM_CAP_NR_VCPUS"]) <= int(vals["KVM_CAP_MAX_VCPUS"])
@@ -129,7 +130,11 @@ def test_cpu_limits_and_facts():
     facts = sh("perf/cpu-facts.sh", env={"SECONDS": "2"}).stdout
     assert "steal time over 2 s" in facts and "current_driver" in facts
     check_transcript(facts, T / "cpu-facts.txt", NUM + [(r"current_driver\s+\S+", "current_driver D")])
-    RESULTS["cpu-limits"] = (f"vcpu_limits.py: KVM_CAP_NR_VCPUS {vals['KVM_CAP_NR_VCPUS']}, KVM_CAP_MAX_VCPUS "
+    over = sh("perf/smp-over.sh").stdout
+    assert "exceeds the recommended cpus supported by KVM" in over, over
+    check_transcript(over, T / "smp-over.txt", NUM)
+    RESULTS["cpu-limits"] = (f"smp-over.sh: QEMU warned that twice the host's CPU count exceeds KVM's recommended "
+                             f"vCPUs; vcpu_limits.py: KVM_CAP_NR_VCPUS {vals['KVM_CAP_NR_VCPUS']}, KVM_CAP_MAX_VCPUS "
                              f"{vals['KVM_CAP_MAX_VCPUS']}; cpu-facts.sh read the halt-polling parameters, the "
                              "cpuidle driver and 2 s of steal time")
 
