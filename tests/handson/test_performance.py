@@ -352,7 +352,7 @@ def test_passthrough_scripts_on_fixture(tmp_path):
     check_transcript(bind, T / "vfio-bind-fixture.txt", fix)
     real = sh("perf/iommu-groups.sh").stdout      # this machine, for the record
     RESULTS["passthrough"] = ("iommu-groups.sh, sriov-vfs.sh, vfio-bind.sh on a fixture sysfs (GPU+audio group "
-                              "not viable until vfio-bind.sh set driver_override on both; NIC PF with 7 VFs); "
+                              "not viable until vfio-bind.sh set driver_override on both; NIC PF supporting 7 VFs, 1 enabled); "
                               "on this machine: " + real.strip().splitlines()[0])
 
 
