@@ -19,6 +19,7 @@ T = EXAMPLES / "guest-time" / "transcripts"
 VM = "gb-time"
 RESULTS = {}
 # Flags and clock sources depend on the machine.
+TRANSCRIPT = {"linux": "clock-args-linux.txt", "windows": "clock-args-windows.txt"}
 HOST = [(r"(TSC flags:).*", r"\1 FLAGS"), (r"(clock source:).*", r"\1 SOURCES")]
 
 
@@ -55,7 +56,7 @@ def test_clock_args(kind, libvirt_daemons, tmp_path):
     assert "kvm-pit.lost_tick_policy=delay" in out and "hpet=off" in out
     want = "kvmclock=on" if kind == "linux" else "hv-time=on"
     assert want in out, out
-    check_transcript(out, T / f"clock-args-{kind}.txt")
+    check_transcript(out, T / TRANSCRIPT[kind])
     RESULTS[kind] = (f"clock-{kind}.xml validated with virt-xml-validate; clock-args.sh showed libvirt's QEMU options "
                      + "; ".join(l for l in out.splitlines() if "-machine" not in l)
                      + ", and hpet=off on -machine")
