@@ -67,6 +67,12 @@ def main():
     if postcopy:
         print(f"after the switch: {ram.get('postcopy-bytes', 0) // 1024} KiB pushed in postcopy, "
               f"{ram.get('postcopy-requests', 0)} pages requested by the destination")
+    # The source is done once it has sent everything; the destination resumes
+    # the guest after it has loaded the last of it.
+    for _ in range(300):
+        if dst.call("query-status")["status"] != "inmigrate":
+            break
+        time.sleep(0.1)
     print("source:", src.call("query-status")["status"],
           "| destination:", dst.call("query-status")["status"])
 

@@ -85,7 +85,7 @@ def vm(libvirt_daemons, standin):
         virsh("define", xml)
         virsh("start", VM)
         wait_for(lambda: serial.exists() and "kvmkb: ready" in serial.read_text(errors="replace"),
-                 90, "the stand-in guest to boot")
+                 180, "the stand-in guest to boot")
         yield disk
     finally:
         remove_domain(VM)

@@ -51,7 +51,7 @@ def qemu_migration(tmp, standin, postcopy):
     try:
         sh("migration/start-vm.sh", "src", env=env)
         sh("migration/start-vm.sh", "dst", PORTS["qemu"], env=env)
-        wait_for(lambda: "kvmkb: ready" in (d / "src-serial.log").read_text(errors="replace"), 90,
+        wait_for(lambda: "kvmkb: ready" in (d / "src-serial.log").read_text(errors="replace"), 180,
                  "the stand-in guest to boot in the source QEMU")
         args = [EXAMPLES / "migration" / "migrate.py", d, PORTS["qemu"]] + (["--postcopy"] if postcopy else [])
         out = run(["python3", *args], timeout=120).stdout
@@ -196,14 +196,23 @@ def test_libvirt_two_daemons(two_daemons):
   <devices>
     <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
       <source file='{BASE}/demo.qcow2'/><target dev='vda' bus='virtio'/></disk>
-    <serial type='pty'/>
+    <serial type='file'><source path='{BASE}/serial.log' append='on'/><target port='0'/></serial>
     <memballoon model='none'/>
   </devices>
 </domain>
 """)
     as_nobody(["virsh", "-c", h1, "define", xml])
     as_nobody(["virsh", "-c", h1, "start", "demo"])
-    time.sleep(5)
+    serial = BASE / "serial.log"
+    wait_for(lambda: serial.exists() and "kvmkb: ready" in serial.read_text(errors="replace"), 120,
+             "the stand-in guest to boot (its acpid must run to answer the shutdown request at the end)")
+    # Two errors the troubleshooting table quotes, before the real migration.
+    same = as_nobody(["env", f"SRC={h1}", f"DST={h1}", f"PORT={PORTS['libvirt']}", "VM=demo", "sh",
+                      EXAMPLES / "migration" / "migrate-libvirt.sh"], check=False, timeout=60)
+    assert same.returncode != 0 and "Attempt to migrate guest to the same host" in same.stderr, same.stderr
+    unsafe = as_nobody(["virsh", "-c", h1, "migrate", "--live", "demo", h2, "--migrateuri",
+                        f"tcp://127.0.0.1:{PORTS['libvirt']}"], check=False, timeout=60)
+    assert unsafe.returncode != 0 and "Migration without shared storage is unsafe" in unsafe.stderr, unsafe.stderr
     env = ["env", f"SRC={h1}", f"DST={h2}", f"PORT={PORTS['libvirt']}", "VM=demo"]
     proc = as_nobody([*env, "sh", EXAMPLES / "migration" / "migrate-libvirt.sh"], timeout=180)
     out = proc.stdout
@@ -243,10 +252,12 @@ def test_libvirt_two_daemons(two_daemons):
         on = h1
     # The guest survived both moves: an ACPI shutdown request reaches its acpid and it powers off.
     as_nobody(["virsh", "-c", on, "shutdown", "demo"])
-    wait_for(lambda: "shut off" in as_nobody(["virsh", "-c", on, "domstate", "demo"]).stdout, 60,
+    wait_for(lambda: "shut off" in as_nobody(["virsh", "-c", on, "domstate", "demo"]).stdout, 120,
              "the twice-migrated guest to power off on an ACPI shutdown request")
     RESULTS["libvirt"] = ("second-daemon.sh started two libvirt daemons (session mode, user nobody) with host UUIDs "
-                          "...0001 and ...0002; migrate-libvirt.sh moved the running TCG domain from one to the other "
+                          "...0001 and ...0002; migrating to the source daemon itself failed with 'Attempt to migrate "
+                          "guest to the same host', and without --unsafe with 'Migration without shared storage is "
+                          "unsafe'; migrate-libvirt.sh moved the running TCG domain from one to the other "
                           "(--live --unsafe --persistent --undefinesource, shared image); migrate-copy-storage.sh "
                           "moved it back with --copy-storage-all onto a new image file; "
                           + postcopy + "; the guest then powered off on 'virsh shutdown' (ACPI), so it ran "

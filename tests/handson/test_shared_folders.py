@@ -128,7 +128,7 @@ def test_qemu_virtiofs(env):
     out = sh("shared-folders/start-virtiofsd.sh", share, sock, env={"VIRTIOFSD": str(env["virtiofsd"])}).stdout
     pid = int(re.search(r"pid (\d+)", out).group(1))
     try:
-        proc = run(["sh", EXAMPLES / "shared-folders" / "run-qemu-virtiofs.sh", sock], timeout=180,
+        proc = run(["sh", EXAMPLES / "shared-folders" / "run-qemu-virtiofs.sh", sock], timeout=300,
                    env={"ACCEL": "tcg", "MEM": "256M", "KERNEL": str(env["kernel"]), "INITRD": str(env["initrd"]),
                         "APPEND": "console=ttyS0 quiet rdinit=/fs-init"})
         console = proc.stdout
@@ -187,7 +187,7 @@ def test_libvirt_virtiofs_and_9p(env, libvirt_daemons):
         assert "<target dir='hostshare9p'/>" in out9 and "accessmode='mapped'" in out9
         check_transcript(out9, T / "add-9p.txt")
         virsh("start", VM, timeout=60)
-        wait_for(lambda: virsh("domstate", VM, check=False).stdout.strip() == "shut off", 180,
+        wait_for(lambda: virsh("domstate", VM, check=False).stdout.strip() == "shut off", 300,
                  "the guest to run guest-mount.sh and power off")
         console = serial.read_text(errors="replace")
         part = guest_part(console)
