@@ -7,7 +7,6 @@ side (guest-time.sh, chrony-ptp-kvm.conf) needs a Linux guest under KVM with
 chrony: the stand-in guest runs under TCG, where kvm-clock and the KVM PTP
 clock do not exist, and has no chrony, so those files are only syntax-checked."""
 import re
-from pathlib import Path
 
 import pytest
 

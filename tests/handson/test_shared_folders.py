@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from handson_common import IN_CI, check_transcript, missing, record_verified, require_cmd
+from handson_common import check_transcript, missing, record_verified, require_cmd, require_root
 from handson_common import (CACHE, EXAMPLES, claim_domain, cloud_kernel, libvirt_daemons,  # noqa: F401
                             remove_domain, run, sh, standin, virsh, wait_for)
 
@@ -62,6 +62,7 @@ def find_virtiofsd():
 
 @pytest.fixture(scope="module")
 def env(standin):
+    require_root()                    # virtiofsd must run as root
     require_cmd("qemu-system-x86_64", "cpio", "gzip", "dpkg-deb", "apt-cache")
     binary, origin = find_virtiofsd()
     version = run([binary, "--version"], check=False)
