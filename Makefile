@@ -20,7 +20,7 @@ $(VENV)/.installed: requirements.txt scripts/bootstrap
 	@touch $@
 
 serve: $(VENV)/.installed
-	KVMKB_STRICT=false KVMKB_MACROS_FAIL=false $(VENV)/bin/mkdocs serve --livereload -a $(ADDR)
+	$(PY) scripts/serve.py -a $(ADDR)
 
 test:
 	scripts/bootstrap all

@@ -14,6 +14,13 @@ import yaml
 from macros.errors import MacroError
 from macros.sources import SOURCE_TREES
 
+# libyaml's parser when PyYAML has it (about ten times faster; same data).
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(stream) -> Any:
+    return yaml.load(stream, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+
 GLOSSARY_FIELDS = {"term", "expansion", "zh", "definition"}
 FAQ_CATEGORIES = (
     "concepts",
@@ -31,7 +38,7 @@ FAQ_CATEGORIES = (
 def _load_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return safe_load(fh)
     except yaml.YAMLError as exc:
         raise MacroError(f"{path}: not valid YAML: {exc}") from exc
 
@@ -134,6 +141,6 @@ def read_front_matter(path: Path) -> dict:
     if not m:
         return {}
     try:
-        return yaml.safe_load(m.group(1)) or {}
+        return safe_load(m.group(1)) or {}
     except yaml.YAMLError:
         return {}
