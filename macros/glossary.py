@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from macros.errors import MacroError
+from macros.faq import data_link
 from macros.pages import PageContext
-from macros.render import md_escape_cell, relative_link
+from macros.render import md_escape_cell
 
 
 def glossary_table(ctx: PageContext, glossary: list[dict]) -> str:
@@ -17,10 +17,8 @@ def glossary_table(ctx: PageContext, glossary: list[dict]) -> str:
         slug = "term-" + re.sub(r"[^a-z0-9]+", "-", t["term"].lower()).strip("-")
         meaning = md_escape_cell(t["definition"])
         if t.get("link"):
-            target = t["link"]
-            if not (ctx.docs_dir / target.partition("#")[0]).is_file():
-                raise MacroError(f"{t['_file']}: term {t['term']!r} links to {target}, which does not exist")
-            meaning += f" [More]({relative_link(here, target)})"
+            href = data_link(ctx, here, t["link"], f"{t['_file']}: term '{t['term']}'")
+            meaning += f" [More]({href})"
         lines.append(
             f"| <span id=\"{slug}\"></span>**{md_escape_cell(t['term'])}** | {md_escape_cell(t['expansion'])} "
             f"| {md_escape_cell(t['zh'])} | {meaning} |"

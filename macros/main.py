@@ -47,7 +47,6 @@ from macros import verified as _verified  # noqa: E402
 from macros.bundle import patch_material_bundle  # noqa: E402
 from macros.data import (  # noqa: E402,F401  (re-exported for tests and scripts)
     FAQ_CATEGORIES,
-    GLOSSARY_FIELDS,
     load_errors,
     load_faq,
     load_glossary,
@@ -85,6 +84,7 @@ def _register(env, ctx: _pages.PageContext, name: str, func, *bound) -> None:
 def define_env(env) -> None:
     ctx = _pages.PageContext(env)
     root = ctx.root
+    _faq.LinkOrigins.install()  # bad anchors in data entries are reported against the entry
 
     versions = load_versions(root)
     allowed_sources = load_source_files(root)

@@ -1,8 +1,7 @@
 """``verified``: what the test suite verified for a hands-on page (``data/verified/``)."""
 from __future__ import annotations
 
-import json
-
+from macros.data import load_verified
 from macros.errors import MacroError
 from macros.pages import PageContext
 from macros.render import md_escape_cell
@@ -26,7 +25,7 @@ def verified(ctx: PageContext, name: str) -> str:
         raise MacroError(
             f"verified('{name}'): data/verified/{name}.json does not exist; run the page's test (make test) to write it"
         )
-    rec = json.loads(path.read_text(encoding="utf-8"))
+    rec = load_verified(ctx.root, name)
     rows = [f"| {label} | {md_escape_cell(rec[key])} |" for key, label in VERIFIED_LABELS.items() if rec.get(key)]
     extra = [
         f"| {md_escape_cell(k.replace('_', ' '))} | {md_escape_cell(v)} |"

@@ -178,7 +178,7 @@ def test_glossary_duplicate_term_fails(tmp_path):
 
 def test_glossary_missing_field_fails(tmp_path):
     write(tmp_path, "data/glossary/a.yml", "- term: KVM\n  expansion: x\n  definition: z\n")
-    with pytest.raises(MacroError, match="lacks zh"):
+    with pytest.raises(MacroError, match=r"data/glossary/a\.yml: term 'KVM': missing field 'zh'"):
         data.load_glossary(tmp_path)
 
 
@@ -195,7 +195,7 @@ def test_faq_entry_needs_link_and_unique_id(tmp_path):
             a: A.
         """,
     )
-    with pytest.raises(MacroError, match="at least one link"):
+    with pytest.raises(MacroError, match=r"data/faq/concepts\.yml: entry 'a': missing field 'links': at least one link"):
         data.load_faq(tmp_path)
     write(
         tmp_path,
@@ -216,6 +216,114 @@ def test_faq_unknown_category_fails(tmp_path):
     write(tmp_path, "data/faq/misc.yml", "title: T\ndescription: D.\nentries: []\n")
     with pytest.raises(MacroError, match="unknown FAQ category"):
         data.load_faq(tmp_path)
+
+
+# -- schemas: a misspelt or missing field names the file, the entry and the field --------
+
+
+FAQ_OK = """\
+title: Concepts
+description: D.
+entries:
+  - id: first
+    q: Q?
+    a: A.
+    links: [architecture/run-loop.md#vm-exit]
+"""
+
+
+def test_faq_misspelt_field_is_named_with_the_entry(tmp_path):
+    write(tmp_path, "data/faq/concepts.yml", FAQ_OK.replace("links:", "linkz:"))
+    with pytest.raises(MacroError) as exc:
+        data.load_faq(tmp_path)
+    assert ("data/faq/concepts.yml: entry 'first': unknown field 'linkz' (did you mean 'links'?)"
+            in str(exc.value)), str(exc.value)
+
+
+def test_faq_good_file_loads(tmp_path):
+    write(tmp_path, "data/faq/concepts.yml", FAQ_OK)
+    assert data.load_faq(tmp_path)["concepts"]["entries"][0]["id"] == "first"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("id: first", "id: First Entry"), "field 'id' is 'First Entry': the answer's anchor, lower-case-with-hyphens"),
+        (("links: [architecture/run-loop.md#vm-exit]", "links: architecture/run-loop.md"), "field 'links' must be a list"),
+        (("links: [architecture/run-loop.md#vm-exit]", "links: [https://example.org]"), "field 'links', item 1 is 'https://example.org'"),
+        (("    q: Q?\n", ""), "entry 'first': missing field 'q'"),
+        (("    a: A.\n", "    a: A.\n    since: 2024\n"), "field 'since' must be text, got a number ('2024') (put it in quotes"),
+    ],
+)
+def test_faq_entry_problems(tmp_path, change, message):
+    write(tmp_path, "data/faq/concepts.yml", FAQ_OK.replace(*change))
+    with pytest.raises(MacroError) as exc:
+        data.load_faq(tmp_path)
+    assert message in str(exc.value), str(exc.value)
+
+
+ERROR_OK = """\
+- id: kvm-missing
+  message: "Could not access KVM kernel module: No such file or directory"
+  component: qemu
+  category: modules
+  cause: The modules are not loaded.
+  fix: Load them.
+  links: [hands-on/check-host.md]
+"""
+
+
+def test_error_entry_misspelt_field(tmp_path):
+    write(tmp_path, "data/errors.yml", ERROR_OK.replace("cause:", "cuase:"))
+    with pytest.raises(MacroError) as exc:
+        data.load_errors(tmp_path)
+    assert "data/errors.yml: entry 'kvm-missing': unknown field 'cuase' (did you mean 'cause'?)" in str(exc.value)
+    assert "entry 'kvm-missing': missing field 'cause'" in str(exc.value)
+    write(tmp_path, "data/errors.yml", ERROR_OK)
+    assert data.load_errors(tmp_path)[0]["id"] == "kvm-missing"
+
+
+def test_error_schema_is_extended_in_one_place(tmp_path, monkeypatch):
+    """A new field of the catalogue is one line in macros/schemas.py."""
+    from dataclasses import replace
+
+    from macros import schemas
+
+    write(tmp_path, "data/errors.yml", ERROR_OK + "  layer: kvm\n")
+    with pytest.raises(MacroError, match="unknown field 'layer'"):
+        data.load_errors(tmp_path)
+    fields = {**schemas.ERROR_ENTRY.fields, "layer": schemas.Field("the layer", required=False)}
+    monkeypatch.setattr(schemas, "ERROR_ENTRY", replace(schemas.ERROR_ENTRY, fields=fields))
+    assert data.load_errors(tmp_path)[0]["layer"] == "kvm"
+
+
+def test_verified_record_schema(tmp_path):
+    record = ('{"checks": ["ran"], "date": "2026-11-25", "distribution": "Debian", "host_kernel": "6.18",'
+              ' "python": "3.11.7", "standin": "QEMU 7.2 for 10.1"}')
+    write(tmp_path, "data/verified/x.json", record)
+    assert data.load_verified(tmp_path, "x")["standin"] == "QEMU 7.2 for 10.1"
+    write(tmp_path, "data/verified/x.json", record.replace("host_kernel", "host_kernal"))
+    with pytest.raises(MacroError) as exc:
+        data.load_verified(tmp_path, "x")
+    assert "data/verified/x.json: unknown field 'host_kernal' (did you mean 'host_kernel'?)" in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("linux:\n  - virt/kvm/kvm_main.c\n  - virt/kvm/kvm_main.c\n", "linux: 'virt/kvm/kvm_main.c' is listed twice"),
+        ("linux:\n  - /virt/kvm/kvm_main.c\n", "is not a path inside the tree"),
+        ("linux:\n  - virt//kvm\n", "is not a path inside the tree"),
+        ("linux:\n  - virt/kvm/ kvm_main.c\n", "is not a path inside the tree"),
+        ("linus:\n  - virt/kvm/kvm_main.c\n", "unknown tree 'linus'"),
+        ("linux: virt/kvm/kvm_main.c\n", "'linux' must be a list of paths"),
+    ],
+)
+def test_source_lists_are_checked(tmp_path, text, message):
+    write(tmp_path, "data/source-files/core.yml", text)
+    with pytest.raises(MacroError) as exc:
+        data.load_source_files(tmp_path)
+    assert f"data/source-files/core.yml: " in str(exc.value) and message in str(exc.value), str(exc.value)
 
 
 def test_versions_must_be_quoted_release_numbers(tmp_path):
