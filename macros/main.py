@@ -105,7 +105,7 @@ def define_env(env) -> None:
     }
 
     for tree, label in (("linux", "Linux"), ("qemu", "QEMU"), ("libvirt", "libvirt")):
-        _register(env, ctx, f"{tree}_src", source_macro(tree, label, versions, allowed_sources))
+        _register(env, ctx, f"{tree}_src", source_macro(tree, label, versions, allowed_sources, ctx))
     _register(env, ctx, "xref", _pages.xref, ctx)
     _register(env, ctx, "section_index", _pages.section_index, ctx)
     _register(env, ctx, "glossary_table", _glossary.glossary_table, ctx, glossary)

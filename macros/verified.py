@@ -23,7 +23,8 @@ def verified(ctx: PageContext, name: str) -> str:
     path = ctx.root / "data" / "verified" / f"{name}.json"
     if not path.is_file():
         raise MacroError(
-            f"verified('{name}'): data/verified/{name}.json does not exist; run the page's test (make test) to write it"
+            f"verified('{name}'): data/verified/{name}.json does not exist; run `make verify` on a machine that can run the "
+            "page's test, and commit the file it writes (see data/README.md)"
         )
     rec = load_verified(ctx.root, name)
     rows = [f"| {label} | {md_escape_cell(rec[key])} |" for key, label in VERIFIED_LABELS.items() if rec.get(key)]

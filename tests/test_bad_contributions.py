@@ -15,6 +15,8 @@ import pytest
 
 from sitebuild import build, copy_project
 
+pytestmark = pytest.mark.slow  # a build per case; make test runs them, make check does not
+
 PAGE = "architecture/bad-page.md"
 
 FRONT = """---

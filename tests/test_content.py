@@ -104,12 +104,31 @@ def included_files() -> dict[str, list[str]]:
     return found
 
 
-def test_included_programs_are_run_by_tests():
-    """Every script or program a page includes is referenced by a test (transcripts are checked elsewhere)."""
-    test_text = "\n".join(p.read_text() for p in TESTS.rglob("*.py"))
-    examples = [p for p in (ROOT / "examples").rglob("*") if p.is_file()]
-    run = {p for p in examples if p.name in test_text or (p.suffix and p.stem in test_text
-                                                          and re.search(rf"\b{re.escape(p.stem)}\b", test_text))}
+def code_strings(source: str) -> str:
+    """The string literals of a test module, without docstrings and comments.
+
+    A program counts as run when a test names it in code (a path, a file
+    name, a list of step names), not when a comment or docstring mentions it.
+    """
+    import ast
+
+    tree = ast.parse(source)
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                docstrings.add(id(body[0].value))
+    return "\n".join(
+        node.value for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    )
+
+
+def programs_run(examples: list[Path], test_strings: str) -> set[Path]:
+    """The example files a test names in code, and the modules those programs import."""
+    run = {p for p in examples if p.name in test_strings or (p.suffix and re.search(
+        rf"(?<![\w-]){re.escape(p.stem)}(?![\w-])", test_strings))}
     # A module is run when a program that runs imports it (e.g. kvm.py by the lab steps).
     changed = True
     while changed:
@@ -121,6 +140,14 @@ def test_included_programs_are_run_by_tests():
                                                         q.read_text(errors="replace"), re.M) for q in run):
                 run.add(p)
                 changed = True
+    return run
+
+
+def test_included_programs_are_run_by_tests():
+    """Every script or program a page includes is named, in code, by a test (transcripts are checked elsewhere)."""
+    strings = "\n".join(code_strings(p.read_text()) for p in TESTS.rglob("*.py"))
+    examples = [p for p in (ROOT / "examples").rglob("*") if p.is_file()]
+    run = programs_run(examples, strings)
     unrun = []
     for path, where in included_files().items():
         if "/transcripts/" in path or path.endswith((".txt", ".xml", ".json", ".yaml", ".yml", ".cfg", ".conf")):
@@ -128,6 +155,19 @@ def test_included_programs_are_run_by_tests():
         if (ROOT / path) not in run:
             unrun.append(f"{path} (included by {', '.join(sorted(set(where)))})")
     assert unrun == [], "included but not run by any test:\n" + "\n".join(unrun)
+
+
+def test_a_mention_in_a_comment_does_not_count_as_running(tmp_path):
+    """The check above fails for a program that tests only mention in comments or docstrings."""
+    prog = tmp_path / "examples" / "demo" / "make-bridge.sh"
+    prog.parent.mkdir(parents=True)
+    prog.write_text("#!/bin/sh\n")
+    mention = '"""Runs make-bridge.sh (one day)."""\n# TODO run make-bridge.sh\nx = 1  # make-bridge\n'
+    assert programs_run([prog], code_strings(mention)) == set()
+    runs = 'def test_bridge():\n    """Docstring."""\n    subprocess.run(["sh", EX / "make-bridge.sh"])\n'
+    assert programs_run([prog], code_strings(runs)) == {prog}
+    steps = 'STEPS = ["make-bridge", "other"]\nfor s in STEPS: run(EX / f"{s}.sh")\n'
+    assert programs_run([prog], code_strings(steps)) == {prog}
 
 
 def test_transcripts_are_checked_by_tests():
@@ -148,16 +188,51 @@ def test_hands_on_pages_show_what_was_verified():
         assert (ROOT / "data" / "verified" / f"{m.group(1)}.json").exists()
 
 
+def test_verification_records_are_written_only_by_make_verify(tmp_path, monkeypatch):
+    """Running the tests leaves data/verified/ as committed; make verify rewrites it."""
+    import json
+
+    import kbtest
+
+    monkeypatch.setattr(kbtest, "VERIFIED_DIR", tmp_path)
+    monkeypatch.setattr(kbtest, "host_facts", lambda: {"distribution": "Debian"})
+    monkeypatch.setattr(kbtest, "WRITE_VERIFIED", False)
+    assert kbtest.record_verified("x", ["ran"])["checks"] == ["ran"]
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(kbtest, "WRITE_VERIFIED", True)
+    kbtest.record_verified("x", ["ran"])
+    assert json.loads((tmp_path / "x.json").read_text())["checks"] == ["ran"]
+
+
 # -- cross-links -------------------------------------------------------------------
+
+
+HAND_LINK = re.compile(r"\]\(\.\./([a-z0-9-]+)/")
+XREF_LINK = re.compile(r"""xref\(\s*["']([a-z0-9-]+)/""")
+
+
+def other_sections(text: str, own: str) -> set[str]:
+    """Sections a page links to, by hand-written relative links or by xref()."""
+    return (set(HAND_LINK.findall(text)) | set(XREF_LINK.findall(text))) - {own}
+
+
+def check_links_to_other_sections(rel: str, text: str) -> None:
+    own = rel.split("/")[0]
+    assert other_sections(text, own), f"{rel} links to no other section (use xref() to link one)"
 
 
 @pytest.mark.parametrize("page", [p for p in pages() if p.name != "index.md" and p.parent != DOCS / "faq"
                                   and p.name not in ("tags.md", "glossary.md")],
                          ids=lambda p: p.relative_to(DOCS).as_posix())
 def test_pages_link_to_other_sections(page):
-    text = page.read_text()
-    sections = set(re.findall(r"\]\(\.\./([a-z-]+)/", text))
-    assert sections, f"{page.relative_to(DOCS)} links to no other section"
+    check_links_to_other_sections(page.relative_to(DOCS).as_posix(), page.read_text())
+
+
+def test_link_check_counts_xref_and_fails_on_same_section_links():
+    check_links_to_other_sections("tooling/x.md", 'See {{ xref("architecture/run-loop.md#vm-exit") }}.')
+    check_links_to_other_sections("tooling/x.md", "See [the FAQ](../faq/concepts.md).")
+    with pytest.raises(AssertionError, match="links to no other section"):
+        check_links_to_other_sections("tooling/x.md", 'See {{ xref("tooling/qemu.md") }} and [b](libvirt.md).')
 
 
 def test_pinned_tags_in_code_match_versions_file():

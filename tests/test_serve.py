@@ -176,6 +176,7 @@ def restore(server):
     assert get(base)[0] == 200
 
 
+@pytest.mark.slow
 def test_page_edit_is_shown(server, restore):
     marker = f"Live reload marker {time.time_ns()}"
     status, html = edit_and_wait(server, "reference/", restore("docs/reference/index.md"),
@@ -183,6 +184,7 @@ def test_page_edit_is_shown(server, restore):
     assert status == 200 and marker in html
 
 
+@pytest.mark.slow
 def test_data_edit_is_shown(server, restore):
     """data/ is watched: an FAQ answer edited in YAML appears on its page."""
     marker = f"Data edit marker {time.time_ns()}"
@@ -194,6 +196,7 @@ def test_data_edit_is_shown(server, restore):
     assert status == 200 and marker in html
 
 
+@pytest.mark.slow
 def test_example_edit_is_shown(server, restore):
     """examples/ is watched: a change to an included program appears on the page that includes it."""
     project, base, *_ = server
@@ -206,12 +209,14 @@ def test_example_edit_is_shown(server, restore):
     assert status == 200 and marker in html
 
 
+@pytest.mark.slow
 def test_macro_error_is_shown_in_the_page(server, restore):
     status, html = edit_and_wait(server, "reference/", restore("docs/reference/index.md"),
                                  lambda t: t + "\nBroken: {{ versions.nope }}\n")
     assert "Macro Rendering Error" in html and "reference/index.md" in html and "nope" in html
 
 
+@pytest.mark.slow
 def test_bad_faq_entry_shows_an_error_page_and_the_server_recovers(server, restore):
     """A data error fails the build: every page shows it, nothing hangs, the fix brings the site back."""
     project, base, origin, log = server
@@ -231,6 +236,7 @@ def test_bad_faq_entry_shows_an_error_page_and_the_server_recovers(server, resto
     assert status == 200 and "The build failed" not in html
 
 
+@pytest.mark.slow
 def test_unknown_tag_shows_allowed_tags(server, restore):
     project, base, origin, _ = server
     path = restore("docs/architecture/run-loop.md")
