@@ -179,13 +179,32 @@ def test_transcripts_are_checked_by_tests():
 
 
 def test_hands_on_pages_show_what_was_verified():
-    for page in sorted((DOCS / "hands-on").glob("*.md")):
-        if page.name == "index.md" or page.name == "troubleshooting.md":
-            continue
+    """A page that includes a program for the reader to run shows what the tests verified.
+
+    A plain how-to (no included program; docs/_templates/how-to.md) needs no record.
+    """
+    for page in pages():
         text = page.read_text()
+        if page.name == "troubleshooting.md" or not re.search(r'--8<--\s+"examples/', text):
+            continue
         m = re.search(r'verified\("([\w-]+)"\)', text)
-        assert m, f"{page.name} does not show its verification record"
+        assert m, f"{page.relative_to(DOCS)} includes programs but does not show its verification record"
         assert (ROOT / "data" / "verified" / f"{m.group(1)}.json").exists()
+
+
+@pytest.mark.parametrize("template", sorted((DOCS / "_templates").glob("*.md")), ids=lambda p: p.name)
+def test_templates_pass_the_content_policy(template, monkeypatch):
+    from hooks import policy
+
+    from test_build import load_mkdocs_config
+
+    config = load_mkdocs_config()
+    tags = next(p["tags"]["tags_allowed"] for p in config["plugins"] if isinstance(p, dict) and "tags" in p)
+    monkeypatch.setattr(policy, "_allowed_tags", set(tags))
+    text = template.read_text()
+    meta = yaml.safe_load(text.split("---\n")[1])
+    body = text.split("---\n", 2)[2]
+    assert policy.check_page(f"hands-on/{template.name}", meta, body, body) == []
 
 
 def test_verification_records_are_written_only_by_make_verify(tmp_path, monkeypatch):
@@ -202,6 +221,53 @@ def test_verification_records_are_written_only_by_make_verify(tmp_path, monkeypa
     monkeypatch.setattr(kbtest, "WRITE_VERIFIED", True)
     kbtest.record_verified("x", ["ran"])
     assert json.loads((tmp_path / "x.json").read_text())["checks"] == ["ran"]
+
+
+# -- data/README.md: every format's example passes its schema ----------------------
+
+
+def readme_examples() -> dict[str, str]:
+    """The first yaml or json example under each '## Format' heading of data/README.md."""
+    out = {}
+    for section in re.split(r"^## ", (ROOT / "data" / "README.md").read_text(), flags=re.M)[1:]:
+        m = re.search(r"^```(?:yaml|json)\n(.*?)^```$", section, re.S | re.M)
+        if m:
+            out[section.split("\n", 1)[0].strip()] = m.group(1)
+    return out
+
+
+README_TARGETS = {
+    "FAQ": ("data/faq/concepts.yml", lambda root: macros.load_faq(root)),
+    "Glossary": ("data/glossary/core.yml", lambda root: macros.load_glossary(root)),
+    "Errors": ("data/errors.yml", lambda root: macros.load_errors(root)),
+    "Source files": ("data/source-files/run-loop.yml", lambda root: macros.load_source_files(root)),
+    "Verified": ("data/verified/check-host.json", lambda root: macros.load_verified(root, "check-host")),
+    "Versions": ("data/versions.yml", lambda root: macros.load_versions(root)),
+}
+
+
+@pytest.mark.parametrize("fmt", list(README_TARGETS))
+def test_data_readme_example_passes_its_schema(fmt, tmp_path):
+    examples = readme_examples()
+    assert fmt in examples, f"data/README.md has no example under '## {fmt}'"
+    rel, load = README_TARGETS[fmt]
+    (tmp_path / rel).parent.mkdir(parents=True)
+    (tmp_path / rel).write_text(examples[fmt])
+    assert load(tmp_path)
+
+
+def test_every_schema_is_described_in_data_readme():
+    from macros import schemas
+
+    headings = set(readme_examples())
+    anchors = {h.lower().replace(" ", "-") for h in headings}
+    for name in dir(schemas):
+        obj = getattr(schemas, name)
+        if isinstance(obj, schemas.Schema):
+            assert obj.doc.split("#")[1] in anchors, f"{name}: {obj.doc} has no section in data/README.md"
+            section = (ROOT / "data" / "README.md").read_text().split(f"## {next(h for h in headings if h.lower().replace(' ', '-') == obj.doc.split('#')[1])}")[1].split("\n## ")[0]
+            for field in obj.fields:
+                assert field in section, f"data/README.md#{obj.doc.split('#')[1]} does not show the field '{field}'"
 
 
 # -- cross-links -------------------------------------------------------------------
