@@ -216,7 +216,7 @@ class MemoryBytecodeCache:
                 self.store[bucket.key] = bucket.bytecode_to_string()
 
         self.cache = Cache()
-        self.names: list[str] | None = None  # the theme's file list, from the last full build
+        self.listed: list[str] | None = None  # the theme's static files, from the last full build
 
 
 @dataclass
@@ -234,6 +234,7 @@ class Preview:
     warnings: list = field(default_factory=list)
     last: str = ""  # what the last build did, for the terminal and tests
     templates: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
+    sources_cache: dict = field(default_factory=dict)  # (path, mtime) -> (Markdown, front matter)
 
     def sources(self) -> dict[str, str]:
         docs = self.root / "docs"
@@ -256,7 +257,7 @@ class Preview:
         sources = self.sources()
         pages = plan_rebuild(changed, added_or_removed, sources, self.front) if self.ok else None
         self.snap = new_snap
-        start = time.monotonic()
+        start, cpu = time.monotonic(), time.process_time()
         collect = _Collect()
         mk = logging.getLogger("mkdocs")
         mk.addHandler(collect)
@@ -290,7 +291,8 @@ class Preview:
         self.front = {rel: front_matter(text) for rel, text in sources.items()}
         what = "the whole site" if pages is None else (", ".join(sorted(pages)) or "no page")
         self.last = "whole site" if pages is None else f"{len(pages)} page(s)"
-        log.info(f"Rebuilt {what} in {time.monotonic() - start:.2f} s")
+        log.info(f"Rebuilt {what} in {time.monotonic() - start:.2f} s "
+                 f"(CPU {time.process_time() - cpu:.2f} s)")
 
     def _build(self, config, pages: set[str] | None) -> None:
         from mkdocs.commands import build as mkbuild
@@ -299,22 +301,24 @@ class Preview:
         get_env = Theme.get_env
         cache = self.templates.cache
 
-        names = self.templates.names if pages is not None else None
+        listed = self.templates.listed if pages is not None else None
 
         def cached_env(theme):
             env = get_env(theme)
             env.bytecode_cache = cache  # the theme's templates compile once per session
-            loader = env.loader
-            if names is not None:  # the theme's files (thousands of icons) only change with a full build
-                loader.list_templates = lambda: list(names)
+            if listed is not None:
+                # The theme's static files (thousands of icons, filtered by MkDocs)
+                # only change with an edit that rebuilds the whole site.
+                env.list_templates = lambda extensions=None, filter_func=None: list(listed)
             else:
-                listing = loader.list_templates
+                listing = env.list_templates
 
-                def remember():
-                    self.templates.names = listing()
-                    return list(self.templates.names)
+                def remember(extensions=None, filter_func=None):
+                    names = listing(extensions=extensions, filter_func=filter_func)
+                    self.templates.listed = list(names)
+                    return names
 
-                loader.list_templates = remember
+                env.list_templates = remember
             return env
 
         Theme.get_env = cached_env
@@ -333,10 +337,18 @@ class Preview:
         saved = mkbuild._populate_page, mkbuild._build_page, mkbuild._build_theme_template
         populate, build_page, _ = saved
 
+        sources = self.sources_cache
+
         def populate_only(page, config, files, dirty=False):
             if page.file.src_uri in pages:
                 return populate(page, config, files, False)
-            page.read_source(config)  # titles and metadata for the navigation
+            # Titles and metadata for the navigation, read once per version of the file.
+            key = (page.file.abs_src_path, os.stat(page.file.abs_src_path).st_mtime_ns)
+            if key not in sources:
+                page.read_source(config)
+                sources[key] = (page.markdown, dict(page.meta))
+            page.markdown, meta = sources[key]
+            page.meta = dict(meta)
 
         def build_only(page, config, doc_files, nav, env, dirty=False, excluded=False):
             if page.file.src_uri in pages:
