@@ -51,7 +51,7 @@ class LinkOrigins(logging.Filter):
             where, target = origin
             record.msg = (
                 f"{where}: link '{target}': {m['problem'].rstrip('.')} (seen on docs/{m['page']}). "
-                "Fix the link in that entry: an anchor is the {{ #id }} after a heading, and an FAQ "
+                "Fix the link in that entry: an anchor is the { #id } after a heading, and an FAQ "
                 "answer's or error entry's anchor is its id"
             )
             record.args = ()
@@ -77,7 +77,7 @@ def faq_category(ctx: PageContext, faq: dict[str, dict], name: str) -> str:
     for e in faq[name]["entries"]:
         body = str(e["a"]).strip()
         since = f"\n\n<small>Applies to: {e['since']}</small>" if e.get("since") else ""
-        more = deeper_links(ctx, e["links"], here, f"{faq[name]['file']} entry '{e['id']}'")
+        more = deeper_links(ctx, e["links"], here, f"{faq[name]['file']}: entry '{e['id']}'")
         parts.append(f"## {e['q']} {{ #{e['id']} }}\n\n{body}{since}\n\n**Go deeper:** {more}")
     return "\n\n".join(parts)
 
@@ -120,7 +120,7 @@ def error_catalogue(ctx: PageContext, errors: list[dict], brief: bool = False) -
     for cat, items in groups.items():
         parts.append(f"## {cat.replace('-', ' ').capitalize()} {{ #cat-{cat} }}")
         for e in items:
-            more = deeper_links(ctx, e["links"], here, f"data/errors.yml entry '{e['id']}'")
+            more = deeper_links(ctx, e["links"], here, f"data/errors.yml: entry '{e['id']}'")
             src = f"\n\n<small>Where the message comes from: {e['source']}</small>" if e.get("source") else ""
             parts.append(
                 f"### `{e['message']}` {{ #{e['id']} }}\n\n"

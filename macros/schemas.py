@@ -62,7 +62,7 @@ class Schema:
                 continue
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             out.append(
-                f"{where}: unknown field '{key}'{hint}; a {self.name} has the fields "
+                f"{where}: unknown field '{key}'{hint}; {'an' if self.name[0] in 'aeiou' else 'a'} {self.name} has the fields "
                 f"{', '.join(known)} (see {self.doc})"
             )
         for key, f in self.fields.items():

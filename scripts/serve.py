@@ -171,12 +171,17 @@ class _DropDirtyWarning(logging.Filter):
 
 
 def page_error(messages: list[str], warnings: list[str] = ()) -> str:
-    items = "\n".join(f"<li><pre>{html.escape(m)}</pre></li>" for m in [*warnings, *messages])
+    items = "\n".join(
+        [f'<li class="w"><pre>{html.escape(m)}</pre></li>' for m in warnings]
+        + [f"<li><pre>{html.escape(m)}</pre></li>" for m in messages]
+    )
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Build failed</title>'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
         "<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}"
+        "ul{padding:0}li{list-style:none}"
         "pre{white-space:pre-wrap;background:#fbe9e7;padding:.5rem;border-left:4px solid #c62828}"
-        "li{list-style:none}</style></head><body>"
+        "li.w pre{background:#fff3e0;border-color:#ef6c00}</style></head><body>"
         "<h1>The build failed</h1><p>Fix what the messages say and save: this page reloads by itself "
         "once the site builds again. The same messages are in the terminal running <code>make serve</code>.</p>"
         f"<ul>{items}</ul></body></html>"
