@@ -55,14 +55,14 @@ def build(site: Path) -> bool:
     start = time.monotonic()
     proc = subprocess.run(
         [PY, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
-    lines = filter_build_output((proc.stdout + proc.stderr).splitlines())
+    lines = filter_build_output(proc.stdout.splitlines())
     for line in lines:
         print(line)
     if proc.returncode != 0:
         print(f"\nmake check: the build failed (exit {proc.returncode}). The messages above name the file to "
-              "edit and the fix; see CONTRIBUTING.md, 'When the build fails'.")
+              "edit and the fix; CONTRIBUTING.md lists each message ('What the checks enforce').")
         return False
     print(f"make check: strict build passed in {time.monotonic() - start:.1f} s")
     return True
