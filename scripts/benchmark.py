@@ -27,8 +27,15 @@ What it does, in order (about 12 minutes on two cores):
 5. Runs Lighthouse 12 (mobile and desktop, median of ``--runs``) on those
    pages of both builds. Third-party hosts are blocked in BOTH builds so that
    offline time-outs do not dominate the comparison.
-6. Measures the search index and the live-reload latency of ``mkdocs serve``
-   (edit a page, wait for the long poll to report the new build).
+6. Measures the search index and the edit-to-reload latency of the preview:
+   ours is ``make serve`` (scripts/serve.py), the default is ``mkdocs serve``.
+   Playing the browser, it saves an edit, waits on the live-reload long poll
+   and fetches the page until it shows the edit: for a page edit (a paragraph
+   added to a content page) and, for ours, a data edit (an FAQ answer changed
+   in data/faq/); ``mkdocs serve`` does not watch data/.
+
+``--reload-only`` runs step 6 alone (about two minutes), for work on the
+preview.
 
 Prints one table (metric | ours | default | ratio) and the targets, and
 writes test-results/benchmark.md and test-results/benchmark.json.

@@ -105,12 +105,12 @@ def results(tmp_path_factory):
         text, in_nav, _ = CASES[name]
         project = copy_project(tmp_path_factory.mktemp("bad") / "project")
         add_page(project, text, in_nav)
-        return name, build(project, project / "site", timeout=300)
+        return name, build(project, project / "site", timeout=900)
 
     def run_data(name):
         project = copy_project(tmp_path_factory.mktemp("bad-data") / "project")
         DATA_CASES[name][0](project)
-        return name, build(project, project / "site", timeout=300)
+        return name, build(project, project / "site", timeout=900)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         return {**dict(pool.map(run, CASES)), **dict(pool.map(run_data, DATA_CASES))}
