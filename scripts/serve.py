@@ -269,10 +269,8 @@ class Preview:
         try:
             config = self.load_config()
             config.site_url = self.serve_url
-            if pages is None:
-                self._build(config, None)
-            elif pages:
-                self._build(config, pages)
+            # An empty set still builds: a changed asset under docs/ is copied.
+            self._build(config, pages)
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - shown to the contributor
             self.ok = False
             messages = [r.getMessage() for r in collect.records if r.levelno >= logging.ERROR]
@@ -292,7 +290,12 @@ class Preview:
             mk.removeHandler(collect)
         self.ok = True
         self.errors = []
-        self.warnings = [r.getMessage() for r in collect.records if r.levelno >= logging.WARNING]
+        found = [r.getMessage() for r in collect.records if r.levelno >= logging.WARNING]
+        if pages is not None:
+            # A partial build reports only the rebuilt pages: keep the other pages' warnings.
+            kept = [w for w in self.warnings if not any(p in w for p in pages)]
+            found = kept + [w for w in found if w not in kept]
+        self.warnings = found
         self.front = {rel: front_matter(text) for rel, text in sources.items()}
         what = "the whole site" if pages is None else (", ".join(sorted(pages)) or "no page")
         self.last = "whole site" if pages is None else f"{len(pages)} page(s)"

@@ -210,6 +210,19 @@ def test_example_edit_is_shown(server, restore):
 
 
 @pytest.mark.slow
+def test_asset_edit_is_served(server, restore):
+    """A stylesheet edit rebuilds no page but is copied to the served site."""
+    project, base, origin, _ = server
+    marker = f"/* asset marker {time.time_ns()} */"
+    epoch, request_id = epoch_of(base, "")
+    path = project / restore("docs/assets/stylesheets/extra.css")
+    path.write_text(path.read_text() + marker + "\n")
+    wait_for_new_epoch(origin, epoch, request_id)
+    status, css = get(base + "assets/stylesheets/extra.css")
+    assert status == 200 and marker in css
+
+
+@pytest.mark.slow
 def test_macro_error_is_shown_in_the_page(server, restore):
     status, html = edit_and_wait(server, "reference/", restore("docs/reference/index.md"),
                                  lambda t: t + "\nBroken: {{ versions.nope }}\n")
