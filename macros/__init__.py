@@ -6,6 +6,7 @@ entry points that mkdocs-macros calls and wires the pieces below together.
 ==================  ==========================================================
 ``errors.py``       :class:`MacroError`, raised with the file and the fix
 ``data.py``         loading and checking the data files under ``data/``
+``schemas.py``      the fields of each data format (one place; data/README.md)
 ``sources.py``      ``linux_src`` / ``qemu_src`` / ``libvirt_src`` links
 ``pages.py``        the page context; ``xref`` and ``section_index``
 ``glossary.py``     ``glossary_table`` and the abbreviation tooltips
