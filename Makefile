@@ -1,7 +1,9 @@
 # KVM Knowledge Base - the commands contributors and CI use.
 #   make serve   preview with live reload at http://127.0.0.1:8000
 #   make test    every test (installs what it needs; see scripts/bootstrap)
-#   make check   fast subset: build + content and macro tests (Python only)
+#   make check   strict build, then the fast tests (Python only); stops at the first failure
+#   make verify  rerun the hands-on tests and rewrite data/verified/*.json (commit them)
+#   make sources verify data/source-files/ against the pinned source trees (see data/README.md)
 
 SHELL := /bin/bash
 VENV  ?= .venv
@@ -10,17 +12,17 @@ ADDR  ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve test check build bench lock vendor diagrams clean help
+.PHONY: serve test check verify sources build bench lock vendor diagrams clean help
 
 help:
-	@sed -n '2,4p' Makefile
+	@sed -n '2,7p' Makefile
 
 $(VENV)/.installed: requirements.txt scripts/bootstrap
 	scripts/bootstrap python
 	@touch $@
 
 serve: $(VENV)/.installed
-	KVMKB_STRICT=false KVMKB_MACROS_FAIL=false $(VENV)/bin/mkdocs serve --livereload -a $(ADDR)
+	$(PY) scripts/serve.py -a $(ADDR)
 
 test:
 	scripts/bootstrap all
@@ -28,7 +30,23 @@ test:
 	$(PY) -m pytest
 
 check: $(VENV)/.installed
-	$(PY) -m pytest -m "not system"
+	$(PY) scripts/check.py
+
+# The hands-on and lab tests, writing what they verified to data/verified/
+# (make test checks the same programs but writes nothing). Commit the result.
+verify:
+	scripts/bootstrap all
+	@touch $(VENV)/.installed
+	KVMKB_WRITE_VERIFIED=1 $(PY) -m pytest tests/handson tests/labs
+	@git status --short data/verified
+
+# Every path in data/source-files/ must exist in the pinned release:
+#   make sources LINUX=~/src/linux QEMU=~/src/qemu LIBVIRT=~/src/libvirt
+# (git clones are read at the pinned tag; unpacked release tarballs are read as they are), or
+#   make sources FETCH=1   (downloads the three release tarballs into .cache/sources/)
+sources: $(VENV)/.installed
+	$(PY) scripts/sources.py $(if $(LINUX),--linux $(LINUX)) $(if $(QEMU),--qemu $(QEMU)) \
+	  $(if $(LIBVIRT),--libvirt $(LIBVIRT)) $(if $(FETCH),--fetch)
 
 build: $(VENV)/.installed
 	$(VENV)/bin/mkdocs build --strict

@@ -88,8 +88,8 @@ def check_page(src: str, meta: dict, source_markdown: str, rendered_markdown: st
         for tag in tags:
             if str(tag) not in _allowed_tags:
                 problems.append(
-                    f"{where}: tag '{tag}' is not allowed; use one of tags_allowed in mkdocs.yml, "
-                    "or add it there and to data/tags.yml with its meaning"
+                    f"{where}: tag '{tag}' is not allowed; use one of: {', '.join(sorted(_allowed_tags))} "
+                    "(tags_allowed in mkdocs.yml), or add a new tag there and to data/tags.yml with its meaning"
                 )
     prose = _strip_code(rendered_markdown)
     m = PLACEHOLDER.search(prose)

@@ -1,4 +1,4 @@
-"""Bad contributions fail the build with a message naming the file.
+"""Bad contributions fail the build with a message naming the file (the page, or the data entry).
 
 Each case copies the project to a temporary directory, adds one bad page
 (listed in nav unless the case is about nav), builds with --strict, and
@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from sitebuild import build, copy_project
+
+pytestmark = pytest.mark.slow  # a build per case; make test runs them, make check does not
 
 PAGE = "architecture/bad-page.md"
 
@@ -60,6 +62,33 @@ CASES = {
 }
 
 
+def replace_in(rel: str, pattern: str, repl: str):
+    """A data-file edit: the first match of `pattern` in `rel` replaced."""
+    def edit(project: Path) -> None:
+        path = project / rel
+        text = path.read_text()
+        new = re.sub(pattern, repl, text, count=1, flags=re.M)
+        assert new != text, f"{rel}: {pattern!r} not found"
+        path.write_text(new)
+    return edit
+
+
+# name: (edit of a data file, regex the output must match). The message names
+# the data file and the entry by its id, not a generated page.
+DATA_CASES = {
+    "misspelt FAQ field": (replace_in("data/faq/storage.yml", r"^(\s+)links:", r"\1linkz:"),
+                           r"data/faq/storage\.yml: entry 'qcow2-or-raw': unknown field 'linkz' \(did you mean 'links'\?\)"),
+    "bad anchor in an FAQ link": (
+        replace_in("data/faq/storage.yml", r"^(\s+links:\s*\n\s+- |\s+links: \[)([^\]\n#,]+)", r"\1\2#no-such-anchor"),
+        r"data/faq/storage\.yml: entry 'qcow2-or-raw': link '[^']+#no-such-anchor': the doc '[^']+' does not "
+        r"contain an anchor '#no-such-anchor'"),
+    "misspelt error-catalogue field": (replace_in("data/errors.yml", r"^(\s+)cause:", r"\1cuase:"),
+                                       r"data/errors\.yml: entry '[a-z0-9-]+': unknown field 'cuase' \(did you mean 'cause'\?\)"),
+    "source path listed twice": (replace_in("data/source-files/core.yml", r"^(linux:\n)(  - (\S+)\n)", r"\1\2\2"),
+                                 r"data/source-files/core\.yml: linux: '\S+' is listed twice; remove one"),
+}
+
+
 def add_page(project: Path, text: str, in_nav: bool) -> None:
     (project / "docs" / PAGE).write_text(text)
     if in_nav:
@@ -76,10 +105,15 @@ def results(tmp_path_factory):
         text, in_nav, _ = CASES[name]
         project = copy_project(tmp_path_factory.mktemp("bad") / "project")
         add_page(project, text, in_nav)
-        return name, build(project, project / "site", timeout=300)
+        return name, build(project, project / "site", timeout=900)
+
+    def run_data(name):
+        project = copy_project(tmp_path_factory.mktemp("bad-data") / "project")
+        DATA_CASES[name][0](project)
+        return name, build(project, project / "site", timeout=900)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(run, CASES))
+        return {**dict(pool.map(run, CASES)), **dict(pool.map(run_data, DATA_CASES))}
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -90,6 +124,16 @@ def test_bad_page_fails_with_clear_message(case, results):
     assert re.search(pattern, result.output, re.S), f"{case}: message not found\n{result.output[-4000:]}"
     # One line the closing report can quote: the case and the first matching message line.
     line = next((ln for ln in result.output.splitlines() if PAGE in ln or "bad-page" in ln), "")
+    print(f"\n[{case}] {line.strip()[:200]}")
+
+
+@pytest.mark.parametrize("case", list(DATA_CASES))
+def test_bad_data_fails_naming_the_data_file_and_entry(case, results):
+    result = results[case]
+    assert result.returncode != 0, f"{case}: the build passed\n{result.output[-3000:]}"
+    assert re.search(DATA_CASES[case][1], result.output), f"{case}: message not found\n{result.output[-4000:]}"
+    assert "Traceback" not in result.output, f"{case}: a traceback instead of a message\n{result.output[-4000:]}"
+    line = next((ln for ln in result.output.splitlines() if re.search(DATA_CASES[case][1], ln)), "")
     print(f"\n[{case}] {line.strip()[:200]}")
 
 

@@ -1,4 +1,4 @@
-"""Unit tests of the macros module (macros/main.py) and the policy hook."""
+"""Unit tests of the macros package (macros/) and the policy hook."""
 from __future__ import annotations
 
 import textwrap
@@ -10,7 +10,9 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from hooks import policy
-from macros import main as m
+from macros import data, glossary, protect, sources
+from macros.errors import MacroError
+from macros.render import relative_link
 
 
 def render(markdown: str, **variables) -> str:
@@ -19,7 +21,7 @@ def render(markdown: str, **variables) -> str:
         undefined=StrictUndefined, comment_start_string="{##", comment_end_string="##}",
         keep_trailing_newline=True,
     )
-    return env.from_string(m.protect_code(markdown)).render(**variables)
+    return env.from_string(protect.protect_code(markdown)).render(**variables)
 
 
 # -- shell text survives ------------------------------------------------------
@@ -64,7 +66,7 @@ def test_unclosed_fence_still_protected():
 
 def test_line_count_is_unchanged():
     page = "a\n```\n{{x}}\n```\n`{{y}}`\n"
-    assert m.protect_code(page).count("\n") == page.count("\n")
+    assert protect.protect_code(page).count("\n") == page.count("\n")
 
 
 def test_prose_macros_still_render():
@@ -112,7 +114,7 @@ def test_sandbox_replaces_plugin_environment():
             return self._env
 
     plugin = FakePlugin()
-    m._sandbox(plugin)
+    protect._sandbox(plugin)
     assert isinstance(plugin.env, ImmutableSandboxedEnvironment)
     assert plugin.env.comment_start_string == "{##"
     assert plugin.env.from_string("{{ f() }}").render() == "ok"
@@ -127,34 +129,34 @@ ALLOWED = {"linux": {"virt/kvm/kvm_main.c", "arch/x86/kvm/"}, "qemu": {"accel/kv
 
 
 def test_source_link_uses_pinned_version():
-    link = m.source_link("linux", "virt/kvm/kvm_main.c", None, VERSIONS, ALLOWED)
+    link = sources.source_link("linux", "virt/kvm/kvm_main.c", None, VERSIONS, ALLOWED)
     assert link == (
         "[`virt/kvm/kvm_main.c`](https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/"
         "tree/virt/kvm/kvm_main.c?h=v6.18)"
     )
-    qlink = m.source_link("qemu", "accel/kvm/kvm-all.c", "kvm-all.c", VERSIONS, ALLOWED)
+    qlink = sources.source_link("qemu", "accel/kvm/kvm-all.c", "kvm-all.c", VERSIONS, ALLOWED)
     assert qlink == "[kvm-all.c](https://gitlab.com/qemu-project/qemu/-/blob/v10.1.0/accel/kvm/kvm-all.c)"
 
 
 def test_source_link_directory():
-    assert "/tree/arch/x86/kvm/?h=v6.18" in m.source_link("linux", "arch/x86/kvm/", None, VERSIONS, ALLOWED)
+    assert "/tree/arch/x86/kvm/?h=v6.18" in sources.source_link("linux", "arch/x86/kvm/", None, VERSIONS, ALLOWED)
 
 
 @pytest.mark.parametrize("path", ["../etc/passwd", "/etc/passwd", "", "virt/../../x"])
 def test_source_link_rejects_paths_outside_tree(path):
-    with pytest.raises(m.MacroError, match="must be a path inside"):
-        m.source_link("linux", path, None, VERSIONS, ALLOWED)
+    with pytest.raises(MacroError, match="must be a path inside"):
+        sources.source_link("linux", path, None, VERSIONS, ALLOWED)
 
 
 def test_source_link_unlisted_path_says_how_to_fix():
-    with pytest.raises(m.MacroError, match=r"not listed in data/source-files.*tag v6\.18"):
-        m.source_link("linux", "virt/kvm/made_up.c", None, VERSIONS, ALLOWED)
+    with pytest.raises(MacroError, match=r"not listed in data/source-files.*tag v6\.18"):
+        sources.source_link("linux", "virt/kvm/made_up.c", None, VERSIONS, ALLOWED)
 
 
 def test_relative_link():
-    assert m.relative_link("faq/concepts.md", "architecture/run-loop.md") == "../architecture/run-loop.md"
-    assert m.relative_link("index.md", "faq/index.md") == "faq/index.md"
-    assert m.relative_link("faq/index.md", "faq/storage.md") == "storage.md"
+    assert relative_link("faq/concepts.md", "architecture/run-loop.md") == "../architecture/run-loop.md"
+    assert relative_link("index.md", "faq/index.md") == "faq/index.md"
+    assert relative_link("faq/index.md", "faq/storage.md") == "storage.md"
 
 
 # -- data files -----------------------------------------------------------------
@@ -170,14 +172,14 @@ def test_glossary_duplicate_term_fails(tmp_path):
     entry = "- term: KVM\n  expansion: x\n  zh: y\n  definition: z\n"
     write(tmp_path, "data/glossary/a.yml", entry)
     write(tmp_path, "data/glossary/b.yml", entry.replace("KVM", "kvm"))
-    with pytest.raises(m.MacroError, match="already defined in data/glossary/a.yml"):
-        m.load_glossary(tmp_path)
+    with pytest.raises(MacroError, match="already defined in data/glossary/a.yml"):
+        data.load_glossary(tmp_path)
 
 
 def test_glossary_missing_field_fails(tmp_path):
     write(tmp_path, "data/glossary/a.yml", "- term: KVM\n  expansion: x\n  definition: z\n")
-    with pytest.raises(m.MacroError, match="lacks zh"):
-        m.load_glossary(tmp_path)
+    with pytest.raises(MacroError, match=r"data/glossary/a\.yml: term 'KVM': missing field 'zh'"):
+        data.load_glossary(tmp_path)
 
 
 def test_faq_entry_needs_link_and_unique_id(tmp_path):
@@ -193,8 +195,8 @@ def test_faq_entry_needs_link_and_unique_id(tmp_path):
             a: A.
         """,
     )
-    with pytest.raises(m.MacroError, match="at least one link"):
-        m.load_faq(tmp_path)
+    with pytest.raises(MacroError, match=r"data/faq/concepts\.yml: entry 'a': missing field 'links': at least one link"):
+        data.load_faq(tmp_path)
     write(
         tmp_path,
         "data/faq/concepts.yml",
@@ -206,24 +208,132 @@ def test_faq_entry_needs_link_and_unique_id(tmp_path):
           - {id: a, q: "Q2?", a: A., links: [x.md]}
         """,
     )
-    with pytest.raises(m.MacroError, match="already used"):
-        m.load_faq(tmp_path)
+    with pytest.raises(MacroError, match="already used"):
+        data.load_faq(tmp_path)
 
 
 def test_faq_unknown_category_fails(tmp_path):
     write(tmp_path, "data/faq/misc.yml", "title: T\ndescription: D.\nentries: []\n")
-    with pytest.raises(m.MacroError, match="unknown FAQ category"):
-        m.load_faq(tmp_path)
+    with pytest.raises(MacroError, match="unknown FAQ category"):
+        data.load_faq(tmp_path)
+
+
+# -- schemas: a misspelt or missing field names the file, the entry and the field --------
+
+
+FAQ_OK = """\
+title: Concepts
+description: D.
+entries:
+  - id: first
+    q: Q?
+    a: A.
+    links: [architecture/run-loop.md#vm-exit]
+"""
+
+
+def test_faq_misspelt_field_is_named_with_the_entry(tmp_path):
+    write(tmp_path, "data/faq/concepts.yml", FAQ_OK.replace("links:", "linkz:"))
+    with pytest.raises(MacroError) as exc:
+        data.load_faq(tmp_path)
+    assert ("data/faq/concepts.yml: entry 'first': unknown field 'linkz' (did you mean 'links'?)"
+            in str(exc.value)), str(exc.value)
+
+
+def test_faq_good_file_loads(tmp_path):
+    write(tmp_path, "data/faq/concepts.yml", FAQ_OK)
+    assert data.load_faq(tmp_path)["concepts"]["entries"][0]["id"] == "first"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("id: first", "id: First Entry"), "field 'id' is 'First Entry': the answer's anchor, lower-case-with-hyphens"),
+        (("links: [architecture/run-loop.md#vm-exit]", "links: architecture/run-loop.md"), "field 'links' must be a list"),
+        (("links: [architecture/run-loop.md#vm-exit]", "links: [https://example.org]"), "field 'links', item 1 is 'https://example.org'"),
+        (("    q: Q?\n", ""), "entry 'first': missing field 'q'"),
+        (("    a: A.\n", "    a: A.\n    since: 2024\n"), "field 'since' must be text, got a number ('2024') (put it in quotes"),
+    ],
+)
+def test_faq_entry_problems(tmp_path, change, message):
+    write(tmp_path, "data/faq/concepts.yml", FAQ_OK.replace(*change))
+    with pytest.raises(MacroError) as exc:
+        data.load_faq(tmp_path)
+    assert message in str(exc.value), str(exc.value)
+
+
+ERROR_OK = """\
+- id: kvm-missing
+  message: "Could not access KVM kernel module: No such file or directory"
+  component: qemu
+  category: modules
+  cause: The modules are not loaded.
+  fix: Load them.
+  links: [hands-on/check-host.md]
+"""
+
+
+def test_error_entry_misspelt_field(tmp_path):
+    write(tmp_path, "data/errors.yml", ERROR_OK.replace("cause:", "cuase:"))
+    with pytest.raises(MacroError) as exc:
+        data.load_errors(tmp_path)
+    assert "data/errors.yml: entry 'kvm-missing': unknown field 'cuase' (did you mean 'cause'?)" in str(exc.value)
+    assert "entry 'kvm-missing': missing field 'cause'" in str(exc.value)
+    write(tmp_path, "data/errors.yml", ERROR_OK)
+    assert data.load_errors(tmp_path)[0]["id"] == "kvm-missing"
+
+
+def test_error_schema_is_extended_in_one_place(tmp_path, monkeypatch):
+    """A new field of the catalogue is one line in macros/schemas.py."""
+    from dataclasses import replace
+
+    from macros import schemas
+
+    write(tmp_path, "data/errors.yml", ERROR_OK + "  layer: kvm\n")
+    with pytest.raises(MacroError, match="unknown field 'layer'"):
+        data.load_errors(tmp_path)
+    fields = {**schemas.ERROR_ENTRY.fields, "layer": schemas.Field("the layer", required=False)}
+    monkeypatch.setattr(schemas, "ERROR_ENTRY", replace(schemas.ERROR_ENTRY, fields=fields))
+    assert data.load_errors(tmp_path)[0]["layer"] == "kvm"
+
+
+def test_verified_record_schema(tmp_path):
+    record = ('{"checks": ["ran"], "date": "2026-11-25", "distribution": "Debian", "host_kernel": "6.18",'
+              ' "python": "3.11.7", "standin": "QEMU 7.2 for 10.1"}')
+    write(tmp_path, "data/verified/x.json", record)
+    assert data.load_verified(tmp_path, "x")["standin"] == "QEMU 7.2 for 10.1"
+    write(tmp_path, "data/verified/x.json", record.replace("host_kernel", "host_kernal"))
+    with pytest.raises(MacroError) as exc:
+        data.load_verified(tmp_path, "x")
+    assert "data/verified/x.json: unknown field 'host_kernal' (did you mean 'host_kernel'?)" in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("linux:\n  - virt/kvm/kvm_main.c\n  - virt/kvm/kvm_main.c\n", "linux: 'virt/kvm/kvm_main.c' is listed twice"),
+        ("linux:\n  - /virt/kvm/kvm_main.c\n", "is not a path inside the tree"),
+        ("linux:\n  - virt//kvm\n", "is not a path inside the tree"),
+        ("linux:\n  - virt/kvm/ kvm_main.c\n", "is not a path inside the tree"),
+        ("linus:\n  - virt/kvm/kvm_main.c\n", "unknown tree 'linus'"),
+        ("linux: virt/kvm/kvm_main.c\n", "'linux' must be a list of paths"),
+    ],
+)
+def test_source_lists_are_checked(tmp_path, text, message):
+    write(tmp_path, "data/source-files/core.yml", text)
+    with pytest.raises(MacroError) as exc:
+        data.load_source_files(tmp_path)
+    assert f"data/source-files/core.yml: " in str(exc.value) and message in str(exc.value), str(exc.value)
 
 
 def test_versions_must_be_quoted_release_numbers(tmp_path):
     write(tmp_path, "data/versions.yml", "linux: 6.10\nqemu: '10.1.0'\nlibvirt: '11.10.0'\n")
-    with pytest.raises(m.MacroError, match="'linux' must be a release number"):
-        m.load_versions(tmp_path)
+    with pytest.raises(MacroError, match="'linux' must be a release number"):
+        data.load_versions(tmp_path)
 
 
 def test_abbreviations_include_chinese():
-    out = m.abbreviations([{"term": "EPT", "expansion": "Extended Page Tables", "zh": "扩展页表"}])
+    out = glossary.abbreviations([{"term": "EPT", "expansion": "Extended Page Tables", "zh": "扩展页表"}])
     assert out == "*[EPT]: Extended Page Tables (扩展页表)"
 
 
