@@ -361,6 +361,7 @@ PAGES = {"perf-method": ["method"], "perf-cpu": ["cpu-limits", "cpu-haltpoll", "
          "perf-passthrough": ["passthrough"]}
 
 
+@pytest.mark.system  # collects the results of the system tests above
 def test_record():
     want = [k for keys in PAGES.values() for k in keys]
     missing_ = [k for k in want if k not in RESULTS]
