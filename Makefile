@@ -1,5 +1,5 @@
 # KVM Knowledge Base - the commands contributors and CI use.
-#   make serve   preview with live reload at http://127.0.0.1:8000
+#   make serve   preview with live reload at http://127.0.0.1:8000 (English; KVMKB_ZH=true adds /zh/)
 #   make test    every test (installs what it needs; see scripts/bootstrap)
 #   make check   fast subset: build + content and macro tests (Python only)
 
@@ -20,7 +20,7 @@ $(VENV)/.installed: requirements.txt scripts/bootstrap
 	@touch $@
 
 serve: $(VENV)/.installed
-	KVMKB_STRICT=false KVMKB_MACROS_FAIL=false $(VENV)/bin/mkdocs serve --livereload -a $(ADDR)
+	KVMKB_STRICT=false KVMKB_MACROS_FAIL=false KVMKB_ZH=$${KVMKB_ZH:-false} $(VENV)/bin/mkdocs serve --livereload -a $(ADDR)
 
 test:
 	scripts/bootstrap all
