@@ -1,5 +1,5 @@
 # KVM Knowledge Base - the commands contributors and CI use.
-#   make serve   preview with live reload at http://127.0.0.1:8000
+#   make serve   preview with live reload at http://127.0.0.1:8000 (English; KVMKB_ZH=true adds /zh/)
 #   make test    every test (installs what it needs; see scripts/bootstrap)
 #   make check   strict build, then the fast tests (Python only); stops at the first failure
 #   make verify  rerun the hands-on tests and rewrite data/verified/*.json (commit them)
@@ -22,7 +22,7 @@ $(VENV)/.installed: requirements.txt scripts/bootstrap
 	@touch $@
 
 serve: $(VENV)/.installed
-	$(PY) scripts/serve.py -a $(ADDR)
+	KVMKB_ZH=$${KVMKB_ZH:-false} $(PY) scripts/serve.py -a $(ADDR)
 
 test:
 	scripts/bootstrap all

@@ -32,7 +32,10 @@ HAND_SOURCE_LINK = re.compile(
     r"|github\.com/(torvalds/linux|qemu/qemu|libvirt/libvirt)/(blob|tree)/"
     r"|gitlab\.com/(qemu-project/qemu|libvirt/libvirt)/-/(blob|tree)/)"
 )
-SOURCES_HEADING = re.compile(r"^##\s+Sources\b", re.M)
+# A Chinese translation (page.zh.md) may title the section 参考资料.
+SOURCES_HEADING = re.compile(r"^##\s+(Sources\b|参考资料)", re.M)
+# page.zh.md is the Chinese translation of page.md: the same rules apply.
+TRANSLATION_SUFFIX = re.compile(r"\.zh\.md$")
 FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 
 _allowed_tags: set[str] = set()
@@ -68,6 +71,7 @@ def check_page(src: str, meta: dict, source_markdown: str, rendered_markdown: st
     """Return the policy problems of one page (pure function, unit-tested)."""
     problems: list[str] = []
     where = f"docs/{src}"
+    src = TRANSLATION_SUFFIX.sub(".md", src)
     for field in ("title", "description", "type", "tags"):
         if field not in meta or meta[field] in (None, "", []):
             if src in SPECIAL and field in ("type", "tags"):
@@ -75,8 +79,8 @@ def check_page(src: str, meta: dict, source_markdown: str, rendered_markdown: st
             problems.append(f"{where}: front matter: missing '{field}' (see docs/_templates/ for an example)")
     desc = meta.get("description")
     if isinstance(desc, str) and desc:
-        sentences = [s for s in re.split(r"(?<=[.!?])\s+", desc.strip()) if s]
-        if len(sentences) != 1 or not desc.strip().endswith((".", "?", "!")):
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+|(?<=[。！？])", desc.strip()) if s]
+        if len(sentences) != 1 or not desc.strip().endswith((".", "?", "!", "。", "？", "！")):
             problems.append(f"{where}: front matter: 'description' must be exactly one sentence ending with a full stop")
     ptype = meta.get("type")
     if ptype is not None and ptype not in PAGE_TYPES:

@@ -15,7 +15,9 @@ def patch_material_bundle(site_dir: Path) -> None:
     docs/assets/vendor/; rewrite the URLs to be relative to the site root
     (``__md_scope``, which Material defines on every page). It also makes
     each code block's button bar a plain toolbar instead of a navigation
-    landmark. Each patch must apply, or the build fails.
+    landmark, and stops the sitemap look-up behind the language selector,
+    whose links already lead to the same page (see the i18n plugin in
+    mkdocs.yml). Each patch must apply, or the build fails.
     """
     bundles = list((site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))
     if len(bundles) != 1:
@@ -32,6 +34,12 @@ def patch_material_bundle(site_dir: Path) -> None:
         # it is a toolbar, not a navigation landmark
         '("nav",{class:"md-code__nav"})':
             '("nav",{class:"md-code__nav",role:"none"})',
+        # The Chinese edition (mkdocs-static-i18n): every language link already
+        # points at the same page in the other language, so Material need not
+        # fetch "<alternate link>/sitemap.xml" to find it (a 404, and a console
+        # error, for each page's alternate). Match no <link> instead.
+        'M("link[rel=alternate]")':
+            'M("link[rel=alternate][data-md-sitemap]")',
     }
     for old, new in replacements.items():
         if old in text:

@@ -9,6 +9,9 @@ from macros.data import read_front_matter
 from macros.errors import MacroError
 from macros.render import relative_link
 
+# The Chinese translation of docs/x/page.md is docs/x/page.zh.md (hooks/i18n.py).
+ZH_SUFFIX = re.compile(r"\.zh\.md$")
+
 
 class PageContext:
     """What the macros need to know about the site and the page being rendered."""
@@ -26,8 +29,21 @@ class PageContext:
     def nav(self) -> list:
         return self.env.conf["nav"] or []
 
+    @property
+    def language(self) -> str:
+        """The language being built ('en', or 'zh' for the Chinese edition under /zh/)."""
+        return str(self.env.conf["theme"]["language"] or "en")
+
+    def localized(self, path: str) -> Path:
+        """docs/<path>, or its translation docs/<page>.zh.md when building that language."""
+        if self.language != "en":
+            translated = self.docs_dir / (path[: -len(".md")] + f".{self.language}.md")
+            if translated.is_file():
+                return translated
+        return self.docs_dir / path
+
     def page_title(self, path: str) -> str:
-        fm = read_front_matter(self.docs_dir / path)
+        fm = read_front_matter(self.localized(path))
         return str(fm.get("title") or path)
 
 
@@ -71,12 +87,12 @@ def nav_section_of(nav: list, page: str) -> list:
     return section
 
 
-def cards(docs_dir: Path, paths: list[str], here: str) -> str:
+def cards(ctx: PageContext, paths: list[str], here: str) -> str:
     rows = []
     for p in paths:
-        if not (docs_dir / p).is_file():
+        if not (ctx.docs_dir / p).is_file():
             raise MacroError(f"section_index(): nav lists {p}, which does not exist")
-        fm = read_front_matter(docs_dir / p)
+        fm = read_front_matter(ctx.localized(p))
         # A missing description is reported, with its file, by the policy hook.
         desc = fm.get("description") or ""
         kind = fm.get("type", "")
@@ -89,17 +105,17 @@ def cards(docs_dir: Path, paths: list[str], here: str) -> str:
 
 def section_index(ctx: PageContext) -> str:
     """The pages of the current section, with their descriptions."""
-    here = ctx.current_page()
+    here = ZH_SUFFIX.sub(".md", ctx.current_page())
     section = nav_section_of(ctx.nav, here)
     parts = []
     loose = [x for x in section if isinstance(x, str) and x != here]
     if loose:
-        parts.append(cards(ctx.docs_dir, loose, here))
+        parts.append(cards(ctx, loose, here))
     for item in section:
         if isinstance(item, dict):
             for title, sub in item.items():
                 paths = [x for x in (sub if isinstance(sub, list) else [sub]) if isinstance(x, str)]
-                parts.append(f"## {title}\n\n" + cards(ctx.docs_dir, paths, here))
+                parts.append(f"## {title}\n\n" + cards(ctx, paths, here))
     if not parts:
         raise MacroError("section_index(): the section has no pages besides its index")
     return "\n\n".join(parts)

@@ -259,3 +259,54 @@ def test_screenshots_for_review(browser, base_url):
             page.screenshot(path=str(out), full_page=False)
             assert out.stat().st_size > 10_000
         context.close()
+
+
+# -- the Chinese edition (/zh/) ------------------------------------------------------
+# Every /zh/ page is also in site_pages, so the console, foreign-request, axe and
+# Nu HTML Checker tests above cover it like its English page.
+
+ZH_SEARCHES = [
+    # query typed on a Chinese page, a path the first results must include
+    ("运行循环", "zh/architecture/run-loop/"),
+    ("经典文章", "zh/architecture/classic-article/"),
+    ("文件描述符", "zh/architecture/kvm-api/"),
+]
+
+
+@pytest.mark.parametrize("query, expected", ZH_SEARCHES)
+def test_chinese_search_finds_the_chinese_page(page, base_url, query, expected):
+    open_page(page, base_url, "zh/")
+    assert page.locator("input.md-search__input").get_attribute("placeholder") == "搜索"
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")
+    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.slice(0, 8).map(a => a.href)")
+    assert any(expected in h for h in hrefs), f"{query!r}: first results {hrefs}"
+    assert page.watch.errors == [] and page.watch.foreign == []
+
+
+@pytest.mark.parametrize("start, lang, target", [
+    ("architecture/run-loop/", "中文", "zh/architecture/run-loop/"),
+    ("zh/architecture/run-loop/", "English", "architecture/run-loop/"),
+    ("hands-on/lab-threads/", "中文", "zh/hands-on/lab-threads/"),  # a page shown in English under /zh/
+    ("", "中文", "zh/"),
+])
+def test_language_switch_keeps_the_reader_on_the_same_page(page, base_url, start, lang, target):
+    open_page(page, base_url, start)
+    expected_lang = "en" if start == "" or not start.startswith("zh/") else "zh"
+    assert page.locator("html").get_attribute("lang") == expected_lang
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(".md-select__link", has_text=lang).click()
+    page.wait_for_url(base_url + target)
+    assert page.locator("html").get_attribute("lang") == ("zh" if lang == "中文" else "en")
+    assert page.watch.errors == [] and page.watch.foreign == []
+
+
+def test_untranslated_page_says_so_in_chinese(page, base_url):
+    open_page(page, base_url, "zh/hands-on/lab-threads/")
+    notice = page.locator(".kvmkb-i18n-notice")
+    assert notice.count() == 1 and "本页尚未翻译" in notice.inner_text()
+    notice.locator("a").click()
+    page.wait_for_url(base_url + "hands-on/lab-threads/")
