@@ -113,19 +113,13 @@ def load_faq(root: Path) -> dict[str, dict]:
 
 
 def load_errors(root: Path) -> list[dict]:
-    path = root / "data" / "errors.yml"
-    if not path.exists():
-        return []
-    entries = _load_yaml(path) or []
-    seen: set[str] = set()
-    for entry in entries:
-        for field in ("id", "message", "component", "category", "cause", "fix", "links"):
-            if not entry.get(field):
-                raise MacroError(f"data/errors.yml: entry {entry.get('id', entry.get('message', '?'))!r} lacks '{field}'")
-        if entry["id"] in seen:
-            raise MacroError(f"data/errors.yml: id '{entry['id']}' is used twice")
-        seen.add(entry["id"])
-    return entries
+    """The entries of data/errors.yml, checked against data/errors-provenance.yml (see macros/atlas.py)."""
+    from macros.atlas import AtlasError, load_atlas
+
+    try:
+        return load_atlas(root)[0]
+    except AtlasError as exc:
+        raise MacroError(str(exc)) from exc
 
 
 def read_front_matter(path: Path) -> dict:
