@@ -88,7 +88,7 @@ def main():
     print(f"walk of rip {regs.rip:#x}:")
     gpa = walk(vm, sregs.cr3, regs.rip)
     print(f"  -> guest-physical {gpa:#x}, bytes {bytes(vm.mem[gpa:gpa + 2]).hex(' ')} (0f 0b = ud2)")
-    print("diagnosis: RIP is mapped and holds UD2; IDT limit 0 leaves no gate for #UD -> #DF -> triple fault")
+    print("diagnosis: RIP is mapped and holds UD2; IDT limit 0 leaves no gate: #UD -> #GP -> #DF -> triple fault")
     vm.close()
 
     vm, vcpu = guest(with_idt=True)
