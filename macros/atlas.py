@@ -268,7 +268,7 @@ def render_entry(e: dict, prov: dict, more: str) -> str:
         f"**Causes, most likely first.**\n\n{causes}\n\n"
         f"**Fix.**\n\n{str(e['fix']).strip()}\n\n"
         f"**Go deeper:** {more}\n\n"
-        f"<small>Where it is printed: {provenance_line(e, prov)}.{since}</small>"
+        f"<small>Where it is printed: {provenance_line(e, prov).rstrip('.')}.{since}</small>"
     )
 
 
