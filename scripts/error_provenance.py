@@ -15,12 +15,21 @@ string is present there, which gives a lower bound for "present since".
 tests/test_error_atlas.py then checks, without any source tree, that every
 message still matches the format recorded from the source, so a message
 cannot drift from its source unnoticed.  Run it again after changing an
-``emit:`` block or when moving to newer trees:
+``emit:`` block or when moving to newer trees. The recorded trees came from
+Debian source packages (a deb-src line for deb.debian.org, then
+``apt-get source --download-only`` and unpacking the upstream tarballs):
+linux 6.12.95-1~bpo12+1 and 6.1.176-1, qemu 1:10.0.2+ds-2+deb13u1~bpo12+1
+and 1:7.2+dfsg-7+deb12u18, libvirt 11.3.0-2~bpo12+1 and 9.0.0-4+deb12u2,
+kmod 30+20221128-1, seabios 1.16.3-2~bpo12+1; virt-manager is the git tag
+v5.1.0. With the trees unpacked under $S:
 
     python3 scripts/error_provenance.py \
-        --tree linux=/work/srcatlas/linux-6.12.95 \
-        --tree qemu=/work/srcatlas/qemu-10.0.2 ... \
-        --older qemu=/work/srcatlas/qemu-7.2 ...
+        --tree linux=$S/linux-6.12.95 --tree linux-old=$S/linux-6.1.176 \
+        --tree qemu=$S/qemu-10.0.2 --tree libvirt=$S/libvirt-11.3.0 \
+        --tree libvirt-old=$S/libvirt-9.0.0 --tree virt-manager=$S/virt-manager-5.1.0 \
+        --tree kmod=$S/kmod-30+20221128 --tree seabios=$S/seabios-1.16.3 \
+        --older qemu=$S/qemu-7.2.0 --older libvirt=$S/libvirt-9.0.0 --older linux=$S/linux-6.1.176 \
+        --origin "qemu=Debian source package qemu ..." (one --origin per tree)
 
 A tree's version is read from the tree itself (Makefile, VERSION,
 meson.build, setup.py, configure.ac) and its origin is given with --origin.
