@@ -10,7 +10,8 @@ entry points that mkdocs-macros calls and wires the pieces below together.
 ``sources.py``      ``linux_src`` / ``qemu_src`` / ``libvirt_src`` links
 ``pages.py``        the page context; ``xref`` and ``section_index``
 ``glossary.py``     ``glossary_table`` and the abbreviation tooltips
-``faq.py``          ``faq_index``, ``faq_category`` and ``error_catalogue``
+``faq.py``          ``faq_index`` and ``faq_category``
+``atlas.py``        ``error_catalogue``: the error atlas (``data/errors.yml``)
 ``verified.py``     ``verified``: what the tests verified for a hands-on page
 ``render.py``       small Markdown helpers shared by the macros
 ``protect.py``      code protected from Jinja; the immutable sandbox

@@ -179,25 +179,24 @@ def load_faq(root: Path) -> dict[str, dict]:
 
 
 def load_errors(root: Path) -> list[dict]:
+    """The entries of data/errors.yml: each checked against its schema (a misspelt field is named), then
+    against data/errors-provenance.yml (see macros/atlas.py)."""
+    from macros.atlas import AtlasError, load_atlas
+
     path = root / "data" / "errors.yml"
     if not path.exists():
         return []
     entries = _load_yaml(path) or []
     if not isinstance(entries, list):
         raise MacroError("data/errors.yml: must be a list of entries, each starting with '- id:'")
-    seen: set[str] = set()
     problems: list[str] = []
     for i, entry in enumerate(entries, 1):
-        where = f"data/errors.yml: {entry_label(entry, i)}"
-        found = schemas.ERROR_ENTRY.problems(entry, where)
-        problems += found
-        if found:
-            continue
-        if entry["id"] in seen:
-            problems.append(f"{where}: id '{entry['id']}' is used twice; choose another id")
-        seen.add(entry["id"])
+        problems += schemas.ERROR_ENTRY.problems(entry, f"data/errors.yml: {entry_label(entry, i)}")
     _raise(problems)
-    return entries
+    try:
+        return load_atlas(root)[0]
+    except AtlasError as exc:
+        raise MacroError(str(exc)) from exc
 
 
 def load_verified(root: Path, name: str) -> dict:

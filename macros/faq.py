@@ -1,4 +1,4 @@
-"""The FAQ (``data/faq/``) and the error-message catalogue (``data/errors.yml``)."""
+"""The FAQ (``data/faq/``); the error-message catalogue is in ``atlas.py``."""
 from __future__ import annotations
 
 import logging
@@ -99,34 +99,3 @@ def faq_index(ctx: PageContext, faq: dict[str, dict]) -> str:
         total += len(items)
         parts.append(f"## [{data['title']}]({link}) {{ #{cat} }}\n\n{data['description']}\n\n" + "\n".join(items))
     return f"{total} questions in {len(parts)} categories.\n\n" + "\n\n".join(parts)
-
-
-def error_catalogue(ctx: PageContext, errors: list[dict], brief: bool = False) -> str:
-    """The error-message catalogue: in full, or as a table linking to the full entries."""
-    here = ctx.current_page()
-    if not errors:
-        raise MacroError("error_catalogue(): data/errors.yml is missing or empty")
-    full_page = "hands-on/troubleshooting.md"
-    if brief:
-        lines = ["| Message | Cause |", "|---|---|"]
-        for e in errors:
-            href = f"{relative_link(here, full_page)}#{e['id']}"
-            lines.append(f"| [`{md_escape_cell(e['message'])}`]({href}) | {md_escape_cell(e['cause'])} |")
-        return "\n".join(lines)
-    groups: dict[str, list] = {}
-    for e in errors:
-        groups.setdefault(e["category"], []).append(e)
-    parts = []
-    for cat, items in groups.items():
-        parts.append(f"## {cat.replace('-', ' ').capitalize()} {{ #cat-{cat} }}")
-        for e in items:
-            more = deeper_links(ctx, e["links"], here, f"data/errors.yml: entry '{e['id']}'")
-            src = f"\n\n<small>Where the message comes from: {e['source']}</small>" if e.get("source") else ""
-            parts.append(
-                f"### `{e['message']}` {{ #{e['id']} }}\n\n"
-                f"**Printed by:** {e['component']}\n\n"
-                f"**Cause.** {str(e['cause']).strip()}\n\n"
-                f"**Fix.**\n\n{str(e['fix']).strip()}\n\n"
-                f"**Go deeper:** {more}{src}"
-            )
-    return "\n\n".join(parts)

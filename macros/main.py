@@ -40,6 +40,7 @@ if __name__ != "macros.main":
     if not sys.path or sys.path[0] != str(_PACKAGE_DIR.parent):
         sys.path.insert(0, str(_PACKAGE_DIR.parent))
 
+from macros import atlas as _atlas  # noqa: E402
 from macros import faq as _faq  # noqa: E402
 from macros import glossary as _glossary  # noqa: E402
 from macros import pages as _pages  # noqa: E402
@@ -91,6 +92,7 @@ def define_env(env) -> None:
     glossary = load_glossary(root)
     faq = load_faq(root)
     errors = load_errors(root)
+    error_prov = _atlas.load_provenance(root)
 
     env.variables["versions"] = versions
 
@@ -111,7 +113,7 @@ def define_env(env) -> None:
     _register(env, ctx, "glossary_table", _glossary.glossary_table, ctx, glossary)
     _register(env, ctx, "faq_category", _faq.faq_category, ctx, faq)
     _register(env, ctx, "faq_index", _faq.faq_index, ctx, faq)
-    _register(env, ctx, "error_catalogue", _faq.error_catalogue, ctx, errors)
+    _register(env, ctx, "error_catalogue", _atlas.error_catalogue, ctx, errors, error_prov)
     _register(env, ctx, "verified", _verified.verified, ctx)
 
     env.variables["glossary_terms"] = [t["term"] for t in glossary]

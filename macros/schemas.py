@@ -134,19 +134,26 @@ GLOSSARY_ENTRY = Schema("glossary term", {
 
 # -- data/errors.yml ------------------------------------------------------------------
 # Add a new field of the error catalogue here (one line), then describe it in
-# data/README.md and render it in macros/faq.py (error_catalogue).
+# data/README.md and render it in macros/atlas.py (render_entry).
 
 ERROR_ENTRY = Schema("error-catalogue entry", {
     "id": Field("the entry's anchor, lower-case-with-hyphens, unique across the catalogue and the FAQ",
                 pattern=ID),
     "message": Field("the exact text the program prints, with typical example values"),
     "component": Field("the program that prints it, such as qemu, libvirt, kernel"),
+    "layer": Field("where the problem sits: host-firmware, kernel, qemu, libvirt or guest (see macros/atlas.py)"),
+    "symptoms": Field("what the reader notices, such as wont-start or migration-fails (see macros/atlas.py)",
+                      type=list, items=str),
     "category": Field("the group it is listed under, lower-case-with-hyphens, such as modules", pattern=ID),
-    "cause": Field("why the message appears, in Markdown"),
+    "meaning": Field("what the message means, in Markdown"),
+    "causes": Field("the causes, most likely first, one Markdown line each", type=list, items=str),
     "fix": Field("what to do, in Markdown (commands in fenced blocks)"),
     "links": Field("at least one link deeper into the site, a page path from docs/ with optional #anchor",
                    type=list, items=str, pattern=DOCS_LINK),
-    "source": Field("where in the program's source the message is printed", required=False),
+    "emit": Field("where the source prints it: {tree, file, find, prefix, suffix}, or 'none' with an emit_reason",
+                  type=object),
+    "emit_reason": Field("why the message has no traced source line (with emit: none)", required=False),
+    "source": Field("where in the program's source the message is printed, in words", required=False),
     "since": Field("the releases the entry applies to", required=False),
 }, doc=f"{README}#errors")
 

@@ -78,3 +78,29 @@ def source_macro(tree: str, label: str, versions: dict, allowed: dict[str, set[s
     link.__name__ = f"{tree}_src"
     link.__doc__ = f"Link to a file in {label} at the pinned tag."
     return link
+
+
+# Links to one line of a file, for the error atlas (data/errors-provenance.yml
+# records the tree version each line was read from, which is not always the
+# pinned one). Linux point releases (6.12.95) live in the stable tree; the
+# three trees below are not pinned in data/versions.yml and are used only here.
+LINE_ANCHORS = {"linux": "#n{n}", "qemu": "#L{n}", "libvirt": "#L{n}"}
+OTHER_TREES = {
+    "virt-manager": "https://github.com/virt-manager/virt-manager/blob/v{v}/{p}#L{n}",
+    "kmod": "https://git.kernel.org/pub/scm/utils/kernel/kmod/kmod.git/tree/{p}?h=v{v}#n{n}",
+    "seabios": "https://gitlab.com/seabios/seabios/-/blob/rel-{v}/{p}#L{n}",
+}
+
+
+def source_line_url(tree: str, path: str, line: int, version: str) -> str:
+    """URL of line `line` of `path` in `tree` at release `version`."""
+    if not isinstance(line, int) or line < 1:
+        raise MacroError(f"source line for {tree}:{path} must be a positive line number, not {line!r}")
+    if tree in OTHER_TREES:
+        return OTHER_TREES[tree].format(v=version, p=path, n=line)
+    if tree not in SOURCE_TREES:
+        raise MacroError(f"unknown source tree '{tree}'")
+    file_url = SOURCE_TREES[tree][0]
+    if tree == "linux" and version.count(".") == 2:
+        file_url = file_url.replace("/torvalds/linux.git/", "/stable/linux.git/")
+    return file_url.format(v=version, p=path) + LINE_ANCHORS[tree].format(n=line)

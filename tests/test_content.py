@@ -69,7 +69,7 @@ def test_error_catalogue_is_shared_not_copied(site):
     for page in pages():
         text = " ".join(page.read_text().split())
         pasted = [e["id"] for e in errors
-                  for part in (str(e["cause"]), str(e["fix"]))
+                  for part in (str(e["meaning"]), str(e["fix"]))
                   if len(part) > 60 and " ".join(part.split())[:120] in text]
         assert not pasted, f"{page.relative_to(ROOT)} repeats catalogue entries: {pasted[:3]}"
 

@@ -266,19 +266,24 @@ ERROR_OK = """\
 - id: kvm-missing
   message: "Could not access KVM kernel module: No such file or directory"
   component: qemu
+  layer: qemu
+  symptoms: [wont-start]
   category: modules
-  cause: The modules are not loaded.
+  meaning: The modules are not loaded.
+  causes: [VT-x is off in the firmware.]
   fix: Load them.
   links: [hands-on/check-host.md]
+  emit: none
+  emit_reason: a unit test
 """
 
 
 def test_error_entry_misspelt_field(tmp_path):
-    write(tmp_path, "data/errors.yml", ERROR_OK.replace("cause:", "cuase:"))
+    write(tmp_path, "data/errors.yml", ERROR_OK.replace("meaning:", "meanign:"))
     with pytest.raises(MacroError) as exc:
         data.load_errors(tmp_path)
-    assert "data/errors.yml: entry 'kvm-missing': unknown field 'cuase' (did you mean 'cause'?)" in str(exc.value)
-    assert "entry 'kvm-missing': missing field 'cause'" in str(exc.value)
+    assert "data/errors.yml: entry 'kvm-missing': unknown field 'meanign' (did you mean 'meaning'?)" in str(exc.value)
+    assert "entry 'kvm-missing': missing field 'meaning'" in str(exc.value)
     write(tmp_path, "data/errors.yml", ERROR_OK)
     assert data.load_errors(tmp_path)[0]["id"] == "kvm-missing"
 
@@ -289,12 +294,12 @@ def test_error_schema_is_extended_in_one_place(tmp_path, monkeypatch):
 
     from macros import schemas
 
-    write(tmp_path, "data/errors.yml", ERROR_OK + "  layer: kvm\n")
-    with pytest.raises(MacroError, match="unknown field 'layer'"):
+    write(tmp_path, "data/errors.yml", ERROR_OK + "  severity: high\n")
+    with pytest.raises(MacroError, match="unknown field 'severity'"):
         data.load_errors(tmp_path)
-    fields = {**schemas.ERROR_ENTRY.fields, "layer": schemas.Field("the layer", required=False)}
+    fields = {**schemas.ERROR_ENTRY.fields, "severity": schemas.Field("how bad", required=False)}
     monkeypatch.setattr(schemas, "ERROR_ENTRY", replace(schemas.ERROR_ENTRY, fields=fields))
-    assert data.load_errors(tmp_path)[0]["layer"] == "kvm"
+    assert data.load_errors(tmp_path)[0]["severity"] == "high"
 
 
 def test_verified_record_schema(tmp_path):
