@@ -118,3 +118,140 @@ def test_diagrams_on_a_phone_scroll_instead_of_shrinking(phone, base_url, site):
             elif not (Path(site.site) / path / d["link"]).resolve().is_file():
                 problems.append(f"{where}: full-size link {d['link']} is not in the site")
     assert problems == [], "\n".join(problems)
+
+
+# -- pages on a phone ---------------------------------------------------------
+
+# Tables and code blocks wider than the screen must sit in a box that scrolls
+# sideways (Material's table wrapper, <pre><code>, a diagram's box); the page
+# itself never does.
+OVERFLOW_JS = """() => {
+  const vw = document.documentElement.clientWidth, bad = [];
+  const scroller = el => {
+    for (let a = el; a && a !== document.body; a = a.parentElement) {
+      const ox = getComputedStyle(a).overflowX;
+      if ((ox === 'auto' || ox === 'scroll') && a.getBoundingClientRect().right <= vw + 1) return true;
+    }
+    return false;
+  };
+  for (const el of document.querySelectorAll('.md-content table, .md-content pre, .md-content pre > code')) {
+    if (!el.getClientRects().length) continue;
+    const r = el.getBoundingClientRect();
+    if (r.right > vw + 1 && !scroller(el)) bad.push(el.tagName + ' ' + (el.textContent || '').trim().slice(0, 40));
+  }
+  const page = document.documentElement.scrollWidth - vw;
+  return {page, bad};
+}"""
+
+# Inline code that wraps onto a second line: an identifier broken in the
+# middle. Only long spans (over 30 characters, class kb-long from
+# hooks/code.py: paths and command lines) may wrap, at slashes and hyphens.
+BROKEN_JS = """() => {
+  const out = [];
+  for (const c of document.querySelectorAll('.md-content code')) {
+    if (c.closest('pre') || c.classList.contains('kb-long') || !c.getClientRects().length) continue;
+    const rects = [...c.getClientRects()].filter(r => r.width > 0);
+    if (rects.length > 1) out.push(c.textContent);
+  }
+  return out;
+}"""
+
+
+def content_pages(site) -> list[str]:
+    return [p for p in pages_with(site, 'class="md-content"') if not p.startswith("search")]
+
+
+def test_no_sideways_overflow_on_a_phone(phone, base_url, site):
+    problems = []
+    for path in content_pages(site):
+        visit(phone, base_url, path)
+        r = phone.evaluate(OVERFLOW_JS)
+        if r["page"] > 1:
+            problems.append(f"/{path}: the page scrolls sideways by {r['page']} px")
+        problems += [f"/{path}: {b} is wider than the phone and not in a scroll box" for b in r["bad"]]
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["1400px", "390px"])
+def test_identifiers_are_never_broken_mid_token(browser, base_url, site, width):
+    context = browser.new_context(viewport=width, service_workers="block")
+    page = context.new_page()
+    problems = []
+    try:
+        for path in content_pages(site):
+            visit(page, base_url, path)
+            problems += [f"/{path}: `{t}` is broken across lines" for t in page.evaluate(BROKEN_JS)]
+    finally:
+        context.close()
+    assert problems == [], "\n".join(problems[:30])
+
+
+def front_matter_type(site_path: str) -> str | None:
+    from kbtest import ROOT
+
+    rel = site_path.rstrip("/") or "index"
+    for cand in (ROOT / "docs" / f"{rel}.md", ROOT / "docs" / rel / "index.md"):
+        if cand.is_file():
+            m = __import__("re").search(r"^type:\s*(\S+)", cand.read_text(encoding="utf-8"), __import__("re").M)
+            return m.group(1) if m else None
+    return None
+
+
+FIRST_STEP_JS = """() => {
+  const hs = [...document.querySelectorAll('.md-content h2, .md-content h3')];
+  const h = hs.find(h => /^(steps|step-[01]|toolkit)$/.test(h.id) || /^(step\\s*[01]\\b|1\\.\\s)/i.test(h.textContent.trim()));
+  return h ? {id: h.id, top: h.getBoundingClientRect().top + window.scrollY} : null;
+}"""
+
+
+def test_first_step_of_a_guide_is_within_two_phone_screens(phone, base_url, site):
+    """How-tos and labs start with their steps, not with four screens of preamble."""
+    checked, problems = [], []
+    for path in content_pages(site):
+        if front_matter_type(path) != "how-to":
+            continue
+        visit(phone, base_url, path)
+        step = phone.evaluate(FIRST_STEP_JS)
+        if step is None:
+            continue  # a guide without numbered steps (an index, a troubleshooting catalogue)
+        checked.append(path)
+        limit = 2 * PHONE["height"]
+        if step["top"] > limit:
+            problems.append(f"/{path}: first step #{step['id']} starts at {step['top']:.0f} px (> {limit})")
+    assert len(checked) >= 3, checked
+    assert problems == [], "\n".join(problems)
+
+
+def test_deep_linked_heading_is_not_covered(browser, base_url):
+    """After following a link to a heading and scrolling up a little (which
+    shows the back-to-top button), the heading is below the header and the button."""
+    for viewport in (DESKTOP, PHONE):
+        context = browser.new_context(viewport=viewport, service_workers="block")
+        page = context.new_page()
+        try:
+            visit(page, base_url, "hands-on/troubleshooting/#kvm-permission-denied")
+            page.wait_for_timeout(300)
+            page.mouse.wheel(0, -30)
+            page.wait_for_timeout(600)
+            r = page.evaluate("""() => {
+              const h = document.getElementById("kvm-permission-denied").getBoundingClientRect();
+              const hdr = document.querySelector('.md-header').getBoundingClientRect();
+              const top = document.querySelector('.md-top');
+              const t = top && !top.hidden && getComputedStyle(top).opacity !== '0' ? top.getBoundingClientRect() : null;
+              return {h: h.top, header: hdr.bottom, button: t ? t.bottom : 0};
+            }""")
+        finally:
+            context.close()
+        assert r["h"] >= r["header"] and r["h"] >= r["button"], f"{viewport['width']} px: {r}"
+
+
+def test_glossary_works_on_a_phone(phone, base_url):
+    visit(phone, base_url, "reference/glossary/")
+    r = phone.evaluate("""() => {
+      const letters = [...document.querySelectorAll('.kb-letters a')].map(a => a.getAttribute('href'));
+      const heads = [...document.querySelectorAll('.md-content h2[id^="letter-"]')].map(h => '#' + h.id);
+      const dd = document.querySelector('.md-content dl dd').getBoundingClientRect();
+      return {letters, heads, ddRight: dd.right, vw: document.documentElement.clientWidth};
+    }""")
+    assert r["letters"] == r["heads"] and len(r["heads"]) >= 15, r
+    assert r["ddRight"] <= r["vw"], "a term's meaning is off-screen on a phone"

@@ -1,0 +1,29 @@
+"""Keep identifiers in running text whole (MkDocs hook).
+
+Inline code does not wrap (extra.css: ``white-space: nowrap``), so a name
+such as ``KVM_GET_API_VERSION`` or ``kvm-intel.ko`` is never split across
+lines, in a table or in prose. A span longer than LONG characters (a long
+source path, a command line) could then stick out of a phone's screen, so
+this hook marks it ``kb-long`` and CSS lets it wrap at its slashes, hyphens
+and spaces.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+LONG = 30
+CODE = re.compile(r"<code>([^<]*)</code>")
+
+
+def mark_long(page_html: str) -> str:
+    def sub(m: re.Match) -> str:
+        if len(html.unescape(m.group(1))) > LONG:
+            return f'<code class="kb-long">{m.group(1)}</code>'
+        return m.group(0)
+
+    return CODE.sub(sub, page_html)
+
+
+def on_page_content(page_html, page, config, files, **kwargs):
+    return mark_long(page_html)
