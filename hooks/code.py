@@ -13,13 +13,14 @@ import html
 import re
 
 LONG = 30
-CODE = re.compile(r"<code>([^<]*)</code>")
+# A block's <pre><code> is matched first and left alone.
+CODE = re.compile(r"(<pre[^>]*>\s*<code[^>]*>)|<code>([^<]*)</code>")
 
 
 def mark_long(page_html: str) -> str:
     def sub(m: re.Match) -> str:
-        if len(html.unescape(m.group(1))) > LONG:
-            return f'<code class="kb-long">{m.group(1)}</code>'
+        if m.group(1) is None and len(html.unescape(m.group(2))) > LONG:
+            return f'<code class="kb-long">{m.group(2)}</code>'
         return m.group(0)
 
     return CODE.sub(sub, page_html)
