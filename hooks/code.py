@@ -19,8 +19,13 @@ CODE = re.compile(r"(<pre[^>]*>\s*<code[^>]*>)|<code>([^<]*)</code>")
 
 def mark_long(page_html: str) -> str:
     def sub(m: re.Match) -> str:
-        if m.group(1) is None and len(html.unescape(m.group(2))) > LONG:
+        if m.group(1) is not None:
+            return m.group(0)
+        text = html.unescape(m.group(2)).strip()
+        if len(text) > LONG:
             return f'<code class="kb-long">{m.group(2)}</code>'
+        if "/" in text or any(c.isspace() for c in text):
+            return f'<code class="kb-path">{m.group(2)}</code>'
         return m.group(0)
 
     return CODE.sub(sub, page_html)

@@ -107,7 +107,7 @@ def replace_blocks(page_html: str, where: str = "", root: str = "") -> tuple[str
         USED.add(key)
         wide = WIDE.search(svgs["light"])
         cls = "kb-diagram kb-diagram--wide" if wide and float(wide.group(1)) > DESKTOP_COLUMN_PX else "kb-diagram"
-        box = 'tabindex="0" role="region" aria-label="Diagram (scrolls sideways when wider than the page)"'
+        box = 'tabindex="0" role="group" aria-label="Diagram (scrolls sideways when wider than the page)"'
         return (
             f'<figure class="{cls}" data-diagram="{key}">'
             f'<div class="kb-diagram__light" {box}>{svgs["light"]}</div>'

@@ -32,10 +32,11 @@ USED: set[str] = set()
 def run_line(path: str, root: str) -> str:
     name = PurePosixPath(path).name
     href = f"{root}{path}"
-    return (
-        f'<p class="kb-run">Save it as <code>{name}</code> '
-        f'(or <a href="{href}" download>download it</a>) and run <code>sh {name}</code>.</p>'
-    )
+    # Markdown with inline HTML (a raw <p> would nest inside Markdown's own
+    # <p> in tabs); the link is HTML because MkDocs checks Markdown links
+    # against documentation pages only.
+    return f'Save it as `{name}` (or <a href="{href}" download>download it</a>) and run `sh {name}`.\n{{: .kb-run }}'
+
 
 
 def label(markdown: str, root: str = "") -> str:
@@ -50,7 +51,7 @@ def label(markdown: str, root: str = "") -> str:
             f'{indent}--8<-- "{path}"\n{indent}{m.group("fence")}'
         )
         if m.group("lang") in ("sh", "bash"):
-            block += f"\n\n{indent}{run_line(path, root)}"
+            block += "\n\n" + "\n".join(indent + line for line in run_line(path, root).split("\n"))
         return block
 
     return FENCE.sub(sub, markdown)

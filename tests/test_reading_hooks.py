@@ -18,15 +18,17 @@ def test_long_inline_code_may_wrap_short_code_and_blocks_stay():
     assert f"<code>{short}</code>" in out
     assert f'<code class="kb-long">{long_}</code>' in out
     assert f"<pre><code>{long_}</code></pre>" in out
+    assert mark_long("<code>accel/kvm/kvm-all.c</code> <code>kvm-intel.ko</code>") == (
+        '<code class="kb-path">accel/kvm/kvm-all.c</code> <code>kvm-intel.ko</code>')
 
 
 def test_whole_file_includes_get_a_title_and_a_run_line():
     md = '```sh\n--8<-- "examples/first-vm/ssh.sh"\n```\n\n=== "Tab"\n\n    ```python\n    --8<-- "examples/x/y.py"\n    ```\n'
     out = label(md, "../../")
     assert '```sh title="ssh.sh"\n--8<-- "examples/first-vm/ssh.sh"\n```' in out
-    assert '<a href="../../examples/first-vm/ssh.sh" download>' in out and "<code>sh ssh.sh</code>" in out
+    assert "<a href=\"../../examples/first-vm/ssh.sh\" download>" in out and "`sh ssh.sh`" in out
     assert '    ```python title="y.py"\n    --8<-- "examples/x/y.py"\n    ```' in out
-    assert out.count('class="kb-run"') == 1  # no run line for a Python module
+    assert out.count("{: .kb-run }") == 1  # no run line for a Python module
 
 
 def test_partial_includes_and_titled_blocks_are_left_alone():
@@ -59,3 +61,8 @@ def test_verification_summary_is_one_line():
            "kvm_kind": "software KVM (kvm-pvm: no VT-x/AMD-V)", "qemu": "7.2.22", "libvirt": "9.0.0"}
     assert summary(rec) == "Verified 2026-11-25 on Debian 12 (bookworm), software KVM: QEMU 7.2.22, libvirt 9.0.0"
     assert summary({"date": "2026-11-25"}) == "Verified 2026-11-25"
+
+
+def test_run_line_inside_a_tab_stays_in_the_tab():
+    out = label('=== "Debian"\n\n    ```sh\n    --8<-- "examples/a/b.sh"\n    ```\n')
+    assert out.endswith("run `sh b.sh`.\n    {: .kb-run }\n")

@@ -144,12 +144,12 @@ OVERFLOW_JS = """() => {
 }"""
 
 # Inline code that wraps onto a second line: an identifier broken in the
-# middle. Only long spans (over 30 characters, class kb-long from
-# hooks/code.py: paths and command lines) may wrap, at slashes and hyphens.
+# middle. Only paths and phrases (kb-path) and spans over 30 characters
+# (kb-long: command lines) may wrap; hooks/code.py marks them.
 BROKEN_JS = """() => {
   const out = [];
   for (const c of document.querySelectorAll('.md-content code')) {
-    if (c.closest('pre') || c.classList.contains('kb-long') || !c.getClientRects().length) continue;
+    if (c.closest('pre') || c.matches('.kb-long, .kb-path') || !c.getClientRects().length) continue;
     const rects = [...c.getClientRects()].filter(r => r.width > 0);
     if (rects.length > 1) out.push(c.textContent);
   }
