@@ -6,24 +6,47 @@ from typing import Iterable
 
 from macros.faq import data_link
 from macros.pages import PageContext
-from macros.render import md_escape_cell
 
 
 def glossary_table(ctx: PageContext, glossary: list[dict]) -> str:
-    """The glossary as a table, with anchors per term."""
+    """The glossary: a letter index, then one definition-list entry per term.
+
+    A definition list (term line, then its meaning) reads on a phone as well
+    as on a desktop, where a four-column table pushed the meaning off-screen.
+    Each term keeps its anchor ``#term-<slug>``; each letter is a heading
+    ``#letter-<x>`` (so it is also in the page's table of contents).
+    """
     here = ctx.current_page()
-    lines = ["| Term | Stands for | 中文 | Meaning |", "|---|---|---|---|"]
+    groups: dict[str, list[dict]] = {}
     for t in glossary:
-        slug = "term-" + re.sub(r"[^a-z0-9]+", "-", t["term"].lower()).strip("-")
-        meaning = md_escape_cell(t["definition"])
-        if t.get("link"):
-            href = data_link(ctx, here, t["link"], f"{t['_file']}: term '{t['term']}'")
-            meaning += f" [More]({href})"
-        lines.append(
-            f"| <span id=\"{slug}\"></span>**{md_escape_cell(t['term'])}** | {md_escape_cell(t['expansion'])} "
-            f"| {md_escape_cell(t['zh'])} | {meaning} |"
-        )
-    return "\n".join(lines)
+        first = t["term"][0].upper()
+        groups.setdefault(first if first.isalpha() else "#", []).append(t)
+    index = " ".join(
+        f"[{letter}](#letter-{letter.lower() if letter != '#' else 'other'})" for letter in groups
+    )
+    parts = [f'<nav class="kb-letters" markdown aria-label="Glossary by letter">\n{index}\n</nav>']
+    for letter, terms in groups.items():
+        anchor = letter.lower() if letter != "#" else "other"
+        parts.append(f"## {letter} {{ #letter-{anchor} }}")
+        entries = []
+        for t in terms:
+            slug = "term-" + re.sub(r"[^a-z0-9]+", "-", t["term"].lower()).strip("-")
+            meaning = one_line(t["definition"])
+            if t.get("link"):
+                href = data_link(ctx, here, t["link"], f"{t['_file']}: term '{t['term']}'")
+                meaning += f" [More]({href})"
+            head = f'<span id="{slug}"></span>**{one_line(t["term"])}**'
+            if t["expansion"].strip().lower() != t["term"].strip().lower():
+                head += f" · {one_line(t['expansion'])}"
+            if t.get("zh"):
+                head += f' · <span lang="zh">{one_line(t["zh"])}</span>'
+            entries.append(f"{head}\n:   {meaning}")
+        parts.append("\n\n".join(entries))
+    return "\n\n".join(parts)
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 def abbreviations(glossary: Iterable[dict]) -> str:

@@ -23,17 +23,32 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hooks.diagrams import BLOCK, CACHE, THEMES, diagram_key, diagram_source  # noqa: E402
+from hooks.diagrams import (  # noqa: E402
+    BLOCK, CACHE, CONFIG, MIN_TEXT_PX, THEMES, diagram_key, diagram_source,
+)
 
 MERMAID = ROOT / "docs" / "assets" / "vendor" / "mermaid" / "mermaid.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-# Labels as SVG text (not HTML in foreignObject): valid inline HTML and no
-# dependence on the page's CSS.
-CONFIG = {"startOnLoad": False, "securityLevel": "strict", "htmlLabels": False,
-          "flowchart": {"htmlLabels": False}, "fontFamily": "Arial, Helvetica, sans-serif"}
+# Natural size and smallest text of a rendered SVG, measured in the page.
+MEASURE = """svg => {
+  const host = document.createElement('div');
+  host.innerHTML = svg;
+  document.body.appendChild(host);
+  const el = host.querySelector('svg');
+  const vb = el.viewBox.baseVal;
+  let min = Infinity;
+  for (const t of el.querySelectorAll('text')) {
+    if (!t.textContent.trim()) continue;
+    const m = t.getScreenCTM(), r = el.getScreenCTM();
+    const scale = Math.hypot(m.a, m.b) / Math.hypot(r.a, r.b);
+    min = Math.min(min, parseFloat(getComputedStyle(t).fontSize) * scale);
+  }
+  host.remove();
+  return {width: vb.width, height: vb.height, minFont: min};
+}"""
 
 
 def clean_svg(svg: str) -> str:
@@ -45,6 +60,21 @@ def clean_svg(svg: str) -> str:
         if new == svg:
             return svg
         svg = new
+
+
+def size_svg(svg: str, width: float, height: float, min_font: float) -> str:
+    """Give the SVG its natural size and a min-width that keeps its text legible.
+
+    Mermaid writes width="100%" (or a fixed width) and a max-width style; the
+    site instead states the natural size, and CSS (extra.css) caps it at the
+    column width. min-width is the width at which the smallest text is
+    MIN_TEXT_PX: below it the diagram scrolls sideways instead of shrinking.
+    """
+    floor = width * MIN_TEXT_PX / min_font if 0 < min_font < float("inf") else 0
+    head, rest = svg.split(">", 1)
+    head = re.sub(r'\s(?:width|height|style)="[^"]*"', "", head)
+    head += f' width="{width:.0f}" height="{height:.0f}" style="min-width: {floor:.0f}px"'
+    return head + ">" + rest
 
 
 def collect_sources() -> dict[str, str]:
@@ -82,6 +112,8 @@ def render(missing: dict[str, str]) -> None:
                        }""",
                     [f"kbd-{key}-{theme}", src, {**CONFIG, "theme": "default" if theme == "light" else "dark"}],
                 )
+                size = page.evaluate(MEASURE, svg)
+                svg = size_svg(svg, size["width"], size["height"], size["minFont"])
                 svg = clean_svg(re.sub(r"^<svg ", '<svg focusable="false" ', svg))
                 (CACHE / f"{key}-{theme}.svg").write_text(svg + "\n", encoding="utf-8")
             print(f"rendered {key}")

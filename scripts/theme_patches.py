@@ -72,11 +72,30 @@ PATCHES: dict[str, list[tuple[str, str, str]]] = {
             'class="md-source"',
         ),
     ],
+    "partials/content.html": [
+        (
+            "reading: tag chips above the title pushed it down (two rows on a phone); "
+            "show them at the end of the page instead",
+            '{% include "partials/tags.html" %}\n{% include "partials/actions.html" %}',
+            '{% include "partials/actions.html" %}',
+        ),
+        (
+            "reading: tag chips at the end of the page",
+            "{{ page.content }}\n",
+            '{{ page.content }}\n{% include "partials/tags.html" %}\n',
+        ),
+    ],
     "partials/tags.html": [
         (
             "axe landmark-unique: the tag list is a second unnamed navigation landmark",
             '<nav class="md-tags" {{ hidden }}>',
             '<nav class="md-tags" aria-label="Tags" {{ hidden }}>',
+        ),
+        (
+            "reading: say what the chips are, and link to the page that explains each tag",
+            '<nav class="md-tags" aria-label="Tags" {{ hidden }}>',
+            '<nav class="md-tags" aria-label="Tags" {{ hidden }}>\n'
+            '    <a class="kb-tags-about" href="{{ \'reference/tags/\' | url }}">Tags</a>',
         ),
     ],
     "partials/search.html": [
