@@ -164,7 +164,7 @@ def test_diagram_cache_is_complete_and_has_no_stale_files(site):
     used, left = set(), set()
     for page in site.site.rglob("*.html"):
         text = page.read_text()
-        used |= set(re.findall(r'<figure class="kb-diagram" data-diagram="([0-9a-f]+)"', text))
+        used |= set(re.findall(r'<figure class="kb-diagram[^"]*" data-diagram="([0-9a-f]+)"', text))
         left |= {diagram_key(diagram_source(m.group(1))) for m in BLOCK.finditer(text)}
     stale = sorted(p.name for p in CACHE.glob("*.svg") if p.name.rsplit("-", 1)[0] not in used | left)
     assert not left, f"diagrams without a rendering (run make diagrams and commit data/diagrams/): {sorted(left)}"
