@@ -147,6 +147,8 @@ def test_glossary_entries_render_whole(site):
     for t in glossary:
         text = texts[term_slug(t["term"])]
         for field in ("term", "expansion", "zh", "definition"):
+            if field == "expansion" and t["expansion"].strip().lower() == t["term"].strip().lower():
+                continue  # the page shows the term once, not twice (macros/glossary.py)
             lost = missing_words(t[field], text)
             if lost:
                 problems.append(f"{t['_file']}: term {t['term']!r}, {field}: the glossary page lacks {lost}")
