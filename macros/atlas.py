@@ -260,6 +260,7 @@ def render_entry(e: dict, prov: dict, more: str) -> str:
         shown = e["emit"].get("prefix", "") + format_display(rec["format"]) + e["emit"].get("suffix", "")
         fmt = f"**Format:** {_code(shown)} (‹…› marks the parts that vary)\n\n"
     since = f" Applies to: {str(e['since']).rstrip('.')}." if e.get("since") else ""
+    notes = f"\n\n**Notes on the source:** {str(e['source']).strip()}" if e.get("source") else ""
     return (
         f"### {_code(e['message'])} {{ #{e['id']} }}\n\n"
         f"**Printed by:** {e['component']} · **Layer:** {LAYERS[e['layer']][0]} · **Symptom:** {symptoms}\n\n"
@@ -268,7 +269,7 @@ def render_entry(e: dict, prov: dict, more: str) -> str:
         f"**Causes, most likely first.**\n\n{causes}\n\n"
         f"**Fix.**\n\n{str(e['fix']).strip()}\n\n"
         f"**Go deeper:** {more}\n\n"
-        f"**Where it is printed:** {provenance_line(e, prov).rstrip('.')}.{since}"
+        f"**Where it is printed:** {provenance_line(e, prov).rstrip('.')}.{since}{notes}"
     )
 
 

@@ -192,14 +192,15 @@ def test_error_catalogue_entries_render_whole(site):
     brief_page = built(site, "faq/troubleshooting")
     problems = []
     for e in errors:
-        for field in ("message", "component", "cause", "fix", "source"):
-            lost = missing_words(e.get(field, ""), full[e["id"]])
+        for field in ("message", "component", "meaning", "causes", "fix", "source", "emit_reason"):
+            value = e.get(field, "")
+            lost = missing_words("\n".join(map(str, value)) if isinstance(value, list) else str(value), full[e["id"]])
             if lost:
                 problems.append(f"data/errors.yml entry {e['id']!r}, {field}: hands-on/troubleshooting/ lacks {lost[:5]}")
         m = re.search(rf'href="[^"]*#{re.escape(e["id"])}".*?</tr>', brief_page, re.S)
         assert m, f"faq/troubleshooting/ has no catalogue row linking to {e['id']}"
         row = visible_text(m.group(0))
-        for field in ("message", "cause"):
+        for field in ("message", "component"):
             lost = missing_words(e[field], row)
             if lost:
                 problems.append(f"data/errors.yml entry {e['id']!r}, {field}: the faq/troubleshooting/ table lacks {lost[:5]}")
