@@ -50,6 +50,7 @@ from macros.data import (  # noqa: E402,F401  (re-exported for tests and scripts
     GLOSSARY_FIELDS,
     load_errors,
     load_faq,
+    load_faq_zh,
     load_glossary,
     load_source_files,
     load_versions,
@@ -90,6 +91,7 @@ def define_env(env) -> None:
     allowed_sources = load_source_files(root)
     glossary = load_glossary(root)
     faq = load_faq(root)
+    faq_zh = load_faq_zh(root, faq)
     errors = load_errors(root)
 
     env.variables["versions"] = versions
@@ -109,8 +111,8 @@ def define_env(env) -> None:
     _register(env, ctx, "xref", _pages.xref, ctx)
     _register(env, ctx, "section_index", _pages.section_index, ctx)
     _register(env, ctx, "glossary_table", _glossary.glossary_table, ctx, glossary)
-    _register(env, ctx, "faq_category", _faq.faq_category, ctx, faq)
-    _register(env, ctx, "faq_index", _faq.faq_index, ctx, faq)
+    _register(env, ctx, "faq_category", _faq.faq_category, ctx, faq, faq_zh)
+    _register(env, ctx, "faq_index", _faq.faq_index, ctx, faq, faq_zh)
     _register(env, ctx, "error_catalogue", _faq.error_catalogue, ctx, errors)
     _register(env, ctx, "verified", _verified.verified, ctx)
 
