@@ -164,6 +164,37 @@ def load_faq_zh(root: Path, faq: dict[str, dict]) -> dict[str, dict]:
     return out
 
 
+def glossary_definition_hash(definition: str) -> str:
+    """The version of an English glossary definition that a translation records (12 hex digits)."""
+    return hashlib.sha1(str(definition).encode("utf-8")).hexdigest()[:12]
+
+
+def load_glossary_zh(root: Path, glossary: list[dict]) -> dict[str, dict]:
+    """Chinese definitions (data/glossary/zh/*.yml): {term: {definition, translated_from}}, checked."""
+    terms = {t["term"]: t for t in glossary}
+    out: dict[str, dict] = {}
+    for path in sorted((root / "data" / "glossary" / "zh").glob("*.yml")):
+        rel = path.relative_to(root)
+        for entry in _load_yaml(path) or []:
+            term = str(entry.get("term", ""))
+            if term not in terms:
+                raise MacroError(f"{rel}: term {term!r} is not in the English glossary (data/glossary/*.yml)")
+            if term in out:
+                raise MacroError(f"{rel}: term {term!r} is translated twice")
+            unknown = set(entry) - {"term", "definition", "translated_from"}
+            if unknown:
+                raise MacroError(f"{rel}: term {term!r} has unknown fields {', '.join(sorted(unknown))}")
+            if not str(entry.get("definition", "")).strip():
+                raise MacroError(f"{rel}: term {term!r} has no 'definition'")
+            if not re.fullmatch(r"[0-9a-f]{12}", str(entry.get("translated_from", ""))):
+                raise MacroError(
+                    f"{rel}: term {term!r} needs 'translated_from: "
+                    f"{glossary_definition_hash(terms[term]['definition'])}' (the English definition it translates)"
+                )
+            out[term] = {k: str(v) for k, v in entry.items()}
+    return out
+
+
 def load_errors(root: Path) -> list[dict]:
     path = root / "data" / "errors.yml"
     if not path.exists():

@@ -220,3 +220,24 @@ def test_faq_pages_show_translation_state(site):
                 assert "本条尚未翻译" in section, key
             elif s == "outdated":
                 assert "译文可能已过时" in section, key
+
+
+# -- the glossary's Chinese definitions (data/glossary/zh/) -----------------------------
+
+
+def test_list_outdated_or_missing_glossary_translations():
+    from macros.data import glossary_definition_hash, load_glossary, load_glossary_zh
+
+    glossary = load_glossary(ROOT)
+    zh = load_glossary_zh(ROOT, glossary)  # raises on an unknown term, a missing field or a bad record
+    status = {}
+    for t in glossary:
+        z = zh.get(t["term"])
+        status[t["term"]] = "missing" if z is None else (
+            "current" if z["translated_from"] == glossary_definition_hash(t["definition"]) else "outdated")
+    counts = {s: sum(1 for v in status.values() if v == s) for s in ("current", "outdated", "missing")}
+    print(f"\nglossary definitions: {counts}")
+    for term, s in status.items():
+        if s != "current":
+            print(f"  {s:8} {term}")
+    assert counts["current"] > 0
