@@ -27,7 +27,8 @@ def get(url: str, timeout: float = 60) -> str:
 def server(tmp_path):
     project = copy_project(tmp_path / "project")
     port = free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KVMKB_STRICT": "false", "KVMKB_MACROS_FAIL": "false"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KVMKB_STRICT": "false", "KVMKB_MACROS_FAIL": "false",
+           "KVMKB_ZH": os.environ.get("KVMKB_ZH", "false")}  # as make serve: English only unless asked
     proc = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
         cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
