@@ -99,12 +99,23 @@ def on_page_content(html, page, config, files, **kwargs):
             "本页尚未翻译",
             f"本页还没有中文译文，下面是英文原文（{english_link}）。欢迎参与翻译：见 CONTRIBUTING.md 的“Translations”一节。",
         )
-        return notice + f'<div lang="en">\n{html}\n</div>'
+        title, rest = _split_title(html)
+        head = f'<div lang="en">\n{title}\n</div>\n' if title else ""
+        return head + notice + f'<div lang="en">\n{rest}\n</div>'
     if page.meta.get("kvmkb_translation") == "outdated":
         notice = _notice(
             "warning",
             "译文可能已过时",
             f"英文原文在本译文完成后有过修改，在译文更新之前，请以英文原文（{english_link}）为准。",
         )
-        return notice + html
+        title, rest = _split_title(html)
+        return title + notice + rest
     return html
+
+
+def _split_title(html: str) -> tuple[str, str]:
+    """(the page's <h1>, the rest), so that a notice goes under the title."""
+    end = html.find("</h1>")
+    if html.lstrip().startswith("<h1") and end != -1:
+        return html[: end + len("</h1>")], html[end + len("</h1>"):]
+    return "", html

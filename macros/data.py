@@ -6,6 +6,7 @@ Each loader raises :class:`~macros.errors.MacroError` naming the data file
 from __future__ import annotations
 
 import json
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -176,6 +177,88 @@ def load_faq(root: Path) -> dict[str, dict]:
         cats[cat] = {**data, "file": rel}
     _raise(problems)
     return cats
+
+
+def faq_entry_hash(entry: dict) -> str:
+    """The version of an English FAQ entry that a translation records (12 hex digits)."""
+    text = str(entry["q"]).strip() + "\n\n" + str(entry["a"]).strip()
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+FAQ_ZH_FIELDS = {"id", "q", "a", "translated_from"}
+
+
+def load_faq_zh(root: Path, faq: dict[str, dict]) -> dict[str, dict]:
+    """The Chinese FAQ (data/faq/zh/<category>.yml), checked against the English entries.
+
+    Each file has ``title``, ``description`` and ``entries``; each entry has the
+    ``id`` of an English entry, ``q``, ``a`` and ``translated_from``, the
+    :func:`faq_entry_hash` of the English entry it translates. Links are the
+    English entry's. Returns {category: {title, description, file, entries: {id: entry}}}.
+    """
+    out: dict[str, dict] = {}
+    for path in sorted((root / "data" / "faq" / "zh").glob("*.yml")):
+        rel = path.relative_to(root)
+        cat = path.stem
+        if cat not in faq:
+            raise MacroError(f"{rel}: no English category data/faq/{cat}.yml to translate")
+        data = _load_yaml(path) or {}
+        for field in ("title", "description", "entries"):
+            if not data.get(field):
+                raise MacroError(f"{rel}: missing '{field}'")
+        english = {e["id"]: e for e in faq[cat]["entries"]}
+        entries: dict[str, dict] = {}
+        for entry in data["entries"]:
+            eid = str(entry.get("id", ""))
+            if eid not in english:
+                raise MacroError(f"{rel}: entry '{eid}' has no English entry with that id in data/faq/{cat}.yml")
+            if eid in entries:
+                raise MacroError(f"{rel}: entry '{eid}' is translated twice")
+            unknown = set(entry) - FAQ_ZH_FIELDS
+            if unknown:
+                raise MacroError(f"{rel}: entry '{eid}' has unknown fields {', '.join(sorted(unknown))} (links come from English)")
+            for field in ("q", "a"):
+                if not str(entry.get(field, "")).strip():
+                    raise MacroError(f"{rel}: entry '{eid}' has no '{field}'")
+            if not re.fullmatch(r"[0-9a-f]{12}", str(entry.get("translated_from", ""))):
+                raise MacroError(
+                    f"{rel}: entry '{eid}' needs 'translated_from: {faq_entry_hash(english[eid])}' "
+                    "(the version of the English entry it translates)"
+                )
+            entries[eid] = {**entry, "links": english[eid]["links"]}
+        out[cat] = {**data, "entries": entries, "file": str(rel)}
+    return out
+
+
+def glossary_definition_hash(definition: str) -> str:
+    """The version of an English glossary definition that a translation records (12 hex digits)."""
+    return hashlib.sha1(str(definition).encode("utf-8")).hexdigest()[:12]
+
+
+def load_glossary_zh(root: Path, glossary: list[dict]) -> dict[str, dict]:
+    """Chinese definitions (data/glossary/zh/*.yml): {term: {definition, translated_from}}, checked."""
+    terms = {t["term"]: t for t in glossary}
+    out: dict[str, dict] = {}
+    for path in sorted((root / "data" / "glossary" / "zh").glob("*.yml")):
+        rel = path.relative_to(root)
+        for entry in _load_yaml(path) or []:
+            term = str(entry.get("term", ""))
+            if term not in terms:
+                raise MacroError(f"{rel}: term {term!r} is not in the English glossary (data/glossary/*.yml)")
+            if term in out:
+                raise MacroError(f"{rel}: term {term!r} is translated twice")
+            unknown = set(entry) - {"term", "definition", "translated_from"}
+            if unknown:
+                raise MacroError(f"{rel}: term {term!r} has unknown fields {', '.join(sorted(unknown))}")
+            if not str(entry.get("definition", "")).strip():
+                raise MacroError(f"{rel}: term {term!r} has no 'definition'")
+            if not re.fullmatch(r"[0-9a-f]{12}", str(entry.get("translated_from", ""))):
+                raise MacroError(
+                    f"{rel}: term {term!r} needs 'translated_from: "
+                    f"{glossary_definition_hash(terms[term]['definition'])}' (the English definition it translates)"
+                )
+            out[term] = {k: str(v) for k, v in entry.items()}
+    return out
 
 
 def load_errors(root: Path) -> list[dict]:

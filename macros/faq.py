@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import re
 
-from macros.data import FAQ_CATEGORIES
+from macros.data import FAQ_CATEGORIES, faq_entry_hash
 from macros.errors import MacroError
 from macros.pages import PageContext
 from macros.render import md_escape_cell, relative_link
@@ -68,34 +68,70 @@ class LinkOrigins(logging.Filter):
         logger.addFilter(cls(LINK_ORIGINS))
 
 
-def faq_category(ctx: PageContext, faq: dict[str, dict], name: str) -> str:
-    """All entries of one FAQ category."""
+def _zh(ctx: PageContext) -> bool:
+    """Rendering a Chinese page (page.zh.md): use data/faq/zh/ with fallback to English."""
+    return ctx.current_page().endswith(".zh.md")
+
+
+def _entry_notice(outdated: bool) -> str:
+    """The notice under a Chinese FAQ question: translation outdated, or not translated yet."""
+    if outdated:
+        return ('\n\n!!! warning "译文可能已过时"\n\n    英文原文在本条译文完成后有过修改，'
+                "请以英文 FAQ 中的同一问题为准。")
+    return '\n\n!!! info "本条尚未翻译"\n\n    下面是英文原文。'
+
+
+def faq_category(ctx: PageContext, faq: dict[str, dict], faq_zh: dict | None, name: str) -> str:
+    """All entries of one FAQ category (in Chinese on a page.zh.md, where translated)."""
     if name not in faq:
         raise MacroError(f"faq_category('{name}'): no data/faq/{name}.yml")
     here = ctx.current_page()
+    zh = _zh(ctx)
+    translated = ((faq_zh or {}).get(name) or {}).get("entries", {}) if zh else {}
     parts = []
     for e in faq[name]["entries"]:
-        body = str(e["a"]).strip()
-        since = f"\n\n<small>Applies to: {e['since']}</small>" if e.get("since") else ""
         more = deeper_links(ctx, e["links"], here, f"{faq[name]['file']}: entry '{e['id']}'")
-        parts.append(f"## {e['q']} {{ #{e['id']} }}\n\n{body}{since}\n\n**Go deeper:** {more}")
+        t = translated.get(e["id"])
+        if zh and t is not None:
+            notice = _entry_notice(True) if t["translated_from"] != faq_entry_hash(e) else ""
+            since = f"\n\n<small>适用于：{e['since']}</small>" if e.get("since") else ""
+            parts.append(f"## {t['q']} {{ #{e['id']} }}{notice}\n\n{str(t['a']).strip()}{since}\n\n**深入阅读：**{more}")
+        elif zh:
+            since = f"\n\n<small>Applies to: {e['since']}</small>" if e.get("since") else ""
+            parts.append(
+                f"## {e['q']} {{ #{e['id']} lang=\"en\" }}{_entry_notice(False)}\n\n"
+                f"<div lang=\"en\" markdown>\n\n{str(e['a']).strip()}{since}\n\n</div>\n\n**深入阅读：**{more}"
+            )
+        else:
+            since = f"\n\n<small>Applies to: {e['since']}</small>" if e.get("since") else ""
+            parts.append(f"## {e['q']} {{ #{e['id']} }}\n\n{str(e['a']).strip()}{since}\n\n**Go deeper:** {more}")
     return "\n\n".join(parts)
 
 
-def faq_index(ctx: PageContext, faq: dict[str, dict]) -> str:
-    """Every FAQ question, grouped by category, linked to its answer."""
+def faq_index(ctx: PageContext, faq: dict[str, dict], faq_zh: dict | None = None) -> str:
+    """Every FAQ question, grouped by category, linked to its answer (in Chinese on a page.zh.md)."""
     here = ctx.current_page()
+    zh = _zh(ctx)
     parts = []
     total = 0
     for cat in FAQ_CATEGORIES:
         if cat not in faq:
             continue
         data = faq[cat]
+        tdata = (faq_zh or {}).get(cat) if zh else None
         page = f"faq/{cat}.md"
         if not (ctx.docs_dir / page).is_file():
             raise MacroError(f"faq_index(): data/faq/{cat}.yml has no page docs/{page}")
         link = relative_link(here, page)
-        items = [f"- [{e['q']}]({link}#{e['id']})" for e in data["entries"]]
+        tentries = (tdata or {}).get("entries", {})
+        items = []
+        for e in data["entries"]:
+            t = tentries.get(e["id"])
+            items.append(f"- [{t['q'] if t else e['q']}]({link}#{e['id']})")
         total += len(items)
-        parts.append(f"## [{data['title']}]({link}) {{ #{cat} }}\n\n{data['description']}\n\n" + "\n".join(items))
+        title = (tdata or {}).get("title") or data["title"]
+        desc = (tdata or {}).get("description") or data["description"]
+        parts.append(f"## [{title}]({link}) {{ #{cat} }}\n\n{desc}\n\n" + "\n".join(items))
+    if zh:
+        return f"共 {total} 个问题，分为 {len(parts)} 类。\n\n" + "\n\n".join(parts)
     return f"{total} questions in {len(parts)} categories.\n\n" + "\n\n".join(parts)

@@ -50,7 +50,9 @@ from macros.data import (  # noqa: E402,F401  (re-exported for tests and scripts
     FAQ_CATEGORIES,
     load_errors,
     load_faq,
+    load_faq_zh,
     load_glossary,
+    load_glossary_zh,
     load_source_files,
     load_versions,
     read_front_matter,
@@ -90,7 +92,9 @@ def define_env(env) -> None:
     versions = load_versions(root)
     allowed_sources = load_source_files(root)
     glossary = load_glossary(root)
+    glossary_zh = load_glossary_zh(root, glossary)
     faq = load_faq(root)
+    faq_zh = load_faq_zh(root, faq)
     errors = load_errors(root)
     error_prov = _atlas.load_provenance(root)
 
@@ -110,9 +114,9 @@ def define_env(env) -> None:
         _register(env, ctx, f"{tree}_src", source_macro(tree, label, versions, allowed_sources, ctx))
     _register(env, ctx, "xref", _pages.xref, ctx)
     _register(env, ctx, "section_index", _pages.section_index, ctx)
-    _register(env, ctx, "glossary_table", _glossary.glossary_table, ctx, glossary)
-    _register(env, ctx, "faq_category", _faq.faq_category, ctx, faq)
-    _register(env, ctx, "faq_index", _faq.faq_index, ctx, faq)
+    _register(env, ctx, "glossary_table", _glossary.glossary_table, ctx, glossary, glossary_zh)
+    _register(env, ctx, "faq_category", _faq.faq_category, ctx, faq, faq_zh)
+    _register(env, ctx, "faq_index", _faq.faq_index, ctx, faq, faq_zh)
     _register(env, ctx, "error_catalogue", _atlas.error_catalogue, ctx, errors, error_prov)
     _register(env, ctx, "verified", _verified.verified, ctx)
 

@@ -106,7 +106,8 @@ def get(url: str, timeout: float = 60) -> tuple[int, str]:
 def server(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("serve") / "project")
     port = free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
+           "KVMKB_ZH": os.environ.get("KVMKB_ZH", "false")}  # as make serve: English only unless asked
     env.pop("KVMKB_STRICT", None)
     env.pop("KVMKB_MACROS_FAIL", None)
     log = open(project.parent / "serve.log", "w+")  # noqa: SIM115 - read by the tests

@@ -160,3 +160,84 @@ def test_bad_translations_fail_the_build_naming_the_file(edited):
 if __name__ == "__main__":
     for rel, (status, detail) in statuses().items():
         print(f"{status:9} docs/{rel} {detail}")
+
+
+# -- the FAQ, translated entry by entry (data/faq/zh/<category>.yml) -------------------
+
+
+def faq_status() -> dict[str, str]:
+    """{'category/id': 'current' | 'outdated' | 'missing'} for every English FAQ entry."""
+    from macros.data import faq_entry_hash, load_faq, load_faq_zh
+
+    faq = load_faq(ROOT)
+    zh = load_faq_zh(ROOT, faq)  # raises on an unknown id, a missing field or a bad record
+    out = {}
+    for cat, data in faq.items():
+        translated = zh.get(cat, {}).get("entries", {})
+        for e in data["entries"]:
+            t = translated.get(e["id"])
+            key = f"{cat}/{e['id']}"
+            out[key] = "missing" if t is None else ("current" if t["translated_from"] == faq_entry_hash(e) else "outdated")
+    return out
+
+
+def test_list_outdated_or_missing_faq_translations():
+    status = faq_status()
+    counts = {s: sum(1 for v in status.values() if v == s) for s in ("current", "outdated", "missing")}
+    print(f"\nFAQ entries: {counts}")
+    for key, s in status.items():
+        if s != "current":
+            print(f"  {s:8} {key}")
+    assert counts["current"] > 0
+
+
+def test_faq_translation_records_are_checked(tmp_path):
+    import shutil
+
+    from macros.data import MacroError, load_faq, load_faq_zh
+
+    (tmp_path / "data" / "faq" / "zh").mkdir(parents=True)
+    shutil.copy(ROOT / "data" / "faq" / "concepts.yml", tmp_path / "data" / "faq" / "concepts.yml")
+    bad = tmp_path / "data" / "faq" / "zh" / "concepts.yml"
+    bad.write_text("title: 概念\ndescription: 测试。\nentries:\n  - id: kvm-qemu-libvirt\n    q: 问？\n    a: 答。\n")
+    with pytest.raises(MacroError, match="needs 'translated_from: [0-9a-f]{12}'"):
+        load_faq_zh(tmp_path, load_faq(tmp_path))
+    bad.write_text("title: 概念\ndescription: 测试。\nentries:\n  - id: no-such-id\n    q: 问？\n    a: 答。\n")
+    with pytest.raises(MacroError, match="no English entry"):
+        load_faq_zh(tmp_path, load_faq(tmp_path))
+
+
+def test_faq_pages_show_translation_state(site):
+    status = faq_status()
+    for key, s in status.items():
+        cat, eid = key.split("/")
+        page = site.site / "zh" / "faq" / cat / "index.html"
+        html = page.read_text()
+        assert f'id="{eid}"' in html, key
+        if (DOCS / "faq" / f"{cat}.zh.md").exists():
+            section = html.split(f'id="{eid}"', 1)[1][:600]
+            if s == "missing":
+                assert "本条尚未翻译" in section, key
+            elif s == "outdated":
+                assert "译文可能已过时" in section, key
+
+
+# -- the glossary's Chinese definitions (data/glossary/zh/) -----------------------------
+
+
+def test_list_outdated_or_missing_glossary_translations():
+    from macros.data import glossary_definition_hash, load_glossary, load_glossary_zh
+
+    glossary = load_glossary(ROOT)
+    zh = load_glossary_zh(ROOT, glossary)  # raises on an unknown term, a missing field or a bad record
+    status = {}
+    for t in glossary:
+        z = zh.get(t["term"])
+        status[t["term"]] = "missing" if z is None else (
+            "current" if z["translated_from"] == glossary_definition_hash(t["definition"]) else "outdated")
+    counts = {s: sum(1 for v in status.values() if v == s) for s in ("current", "outdated", "missing")}
+    print(f"\nglossary definitions: {counts}")
+    for term, s in status.items():
+        if s != "current":
+            print(f"  {s:8} {term}")
+    assert counts["current"] > 0
