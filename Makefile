@@ -2,6 +2,7 @@
 #   make serve   preview with live reload at http://127.0.0.1:8000
 #   make test    every test (installs what it needs; see scripts/bootstrap)
 #   make check   fast subset: build + content and macro tests (Python only)
+#   make offline the offline copy (file://, search included) as offline/*.zip
 
 SHELL := /bin/bash
 VENV  ?= .venv
@@ -10,10 +11,10 @@ ADDR  ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve test check build bench lock vendor diagrams clean help
+.PHONY: serve test check build offline publish bench lock vendor diagrams clean help
 
 help:
-	@sed -n '2,4p' Makefile
+	@sed -n '2,5p' Makefile
 
 $(VENV)/.installed: requirements.txt scripts/bootstrap
 	scripts/bootstrap python
@@ -32,6 +33,13 @@ check: $(VENV)/.installed
 
 build: $(VENV)/.installed
 	$(VENV)/bin/mkdocs build --strict
+
+offline: $(VENV)/.installed
+	$(PY) scripts/build_offline.py
+
+# What the deploy job publishes: the site, with the offline zip linked from its footer.
+publish: offline
+	KVMKB_OFFLINE_ZIP=offline/kvm-knowledge-base-offline.zip $(VENV)/bin/mkdocs build --strict
 
 bench:
 	scripts/bootstrap all
