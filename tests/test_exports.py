@@ -86,9 +86,13 @@ def test_exit_reason_export_matches_the_page(site):
 
 
 def test_reference_section_links_every_export(site):
+    # The links are plain HTML (MkDocs does not check them): check that each one resolves.
     html = (site.site / "reference" / "index.html").read_text(encoding="utf-8")
     for name in EXPORTS:
         assert f'href="exports/{name}.json"' in html, f"reference/index.md does not link exports/{name}.json"
+    assert 'href="../feed.xml"' in html, "reference/index.md does not link the change feed"
+    for href in re.findall(r'href="((?:exports/|\.\./feed)[^"]*)"', html):
+        assert (site.site / "reference" / href).resolve().is_file(), f"reference/index.md links {href}, which is missing"
 
 
 def test_table_export_fails_with_a_message_when_the_table_moves(tmp_path):
