@@ -134,6 +134,7 @@ def test_atom_feed_is_valid_and_linked(site):
         assert (site.site / href[len(site_url):] / "index.html").is_file(), f"feed links a missing page: {href}"
     home = (site.site / "index.html").read_text(encoding="utf-8")
     assert 'rel="alternate" type="application/atom+xml"' in home and 'href="feed.xml"' in home
+    assert re.search(r'<a href="feed.xml"[^>]*>Changes \(Atom feed\)</a>', home), "the footer does not link the feed"
 
 
 def test_feed_builder_escapes_and_orders():
