@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from kbtest import ROOT
-from macros import main as macros
+from macros import data as macros
 
 DOCS = ROOT / "docs"
 TESTS = ROOT / "tests"

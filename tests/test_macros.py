@@ -1,4 +1,4 @@
-"""Unit tests of the macros module (macros/main.py) and the policy hook."""
+"""Unit tests of the macros package (macros/) and the policy hook."""
 from __future__ import annotations
 
 import textwrap
@@ -10,7 +10,9 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from hooks import policy
-from macros import main as m
+from macros import data, glossary, protect, sources
+from macros.errors import MacroError
+from macros.render import relative_link
 
 
 def render(markdown: str, **variables) -> str:
@@ -19,7 +21,7 @@ def render(markdown: str, **variables) -> str:
         undefined=StrictUndefined, comment_start_string="{##", comment_end_string="##}",
         keep_trailing_newline=True,
     )
-    return env.from_string(m.protect_code(markdown)).render(**variables)
+    return env.from_string(protect.protect_code(markdown)).render(**variables)
 
 
 # -- shell text survives ------------------------------------------------------
@@ -64,7 +66,7 @@ def test_unclosed_fence_still_protected():
 
 def test_line_count_is_unchanged():
     page = "a\n```\n{{x}}\n```\n`{{y}}`\n"
-    assert m.protect_code(page).count("\n") == page.count("\n")
+    assert protect.protect_code(page).count("\n") == page.count("\n")
 
 
 def test_prose_macros_still_render():
@@ -112,7 +114,7 @@ def test_sandbox_replaces_plugin_environment():
             return self._env
 
     plugin = FakePlugin()
-    m._sandbox(plugin)
+    protect._sandbox(plugin)
     assert isinstance(plugin.env, ImmutableSandboxedEnvironment)
     assert plugin.env.comment_start_string == "{##"
     assert plugin.env.from_string("{{ f() }}").render() == "ok"
@@ -127,34 +129,34 @@ ALLOWED = {"linux": {"virt/kvm/kvm_main.c", "arch/x86/kvm/"}, "qemu": {"accel/kv
 
 
 def test_source_link_uses_pinned_version():
-    link = m.source_link("linux", "virt/kvm/kvm_main.c", None, VERSIONS, ALLOWED)
+    link = sources.source_link("linux", "virt/kvm/kvm_main.c", None, VERSIONS, ALLOWED)
     assert link == (
         "[`virt/kvm/kvm_main.c`](https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/"
         "tree/virt/kvm/kvm_main.c?h=v6.18)"
     )
-    qlink = m.source_link("qemu", "accel/kvm/kvm-all.c", "kvm-all.c", VERSIONS, ALLOWED)
+    qlink = sources.source_link("qemu", "accel/kvm/kvm-all.c", "kvm-all.c", VERSIONS, ALLOWED)
     assert qlink == "[kvm-all.c](https://gitlab.com/qemu-project/qemu/-/blob/v10.1.0/accel/kvm/kvm-all.c)"
 
 
 def test_source_link_directory():
-    assert "/tree/arch/x86/kvm/?h=v6.18" in m.source_link("linux", "arch/x86/kvm/", None, VERSIONS, ALLOWED)
+    assert "/tree/arch/x86/kvm/?h=v6.18" in sources.source_link("linux", "arch/x86/kvm/", None, VERSIONS, ALLOWED)
 
 
 @pytest.mark.parametrize("path", ["../etc/passwd", "/etc/passwd", "", "virt/../../x"])
 def test_source_link_rejects_paths_outside_tree(path):
-    with pytest.raises(m.MacroError, match="must be a path inside"):
-        m.source_link("linux", path, None, VERSIONS, ALLOWED)
+    with pytest.raises(MacroError, match="must be a path inside"):
+        sources.source_link("linux", path, None, VERSIONS, ALLOWED)
 
 
 def test_source_link_unlisted_path_says_how_to_fix():
-    with pytest.raises(m.MacroError, match=r"not listed in data/source-files.*tag v6\.18"):
-        m.source_link("linux", "virt/kvm/made_up.c", None, VERSIONS, ALLOWED)
+    with pytest.raises(MacroError, match=r"not listed in data/source-files.*tag v6\.18"):
+        sources.source_link("linux", "virt/kvm/made_up.c", None, VERSIONS, ALLOWED)
 
 
 def test_relative_link():
-    assert m.relative_link("faq/concepts.md", "architecture/run-loop.md") == "../architecture/run-loop.md"
-    assert m.relative_link("index.md", "faq/index.md") == "faq/index.md"
-    assert m.relative_link("faq/index.md", "faq/storage.md") == "storage.md"
+    assert relative_link("faq/concepts.md", "architecture/run-loop.md") == "../architecture/run-loop.md"
+    assert relative_link("index.md", "faq/index.md") == "faq/index.md"
+    assert relative_link("faq/index.md", "faq/storage.md") == "storage.md"
 
 
 # -- data files -----------------------------------------------------------------
@@ -170,14 +172,14 @@ def test_glossary_duplicate_term_fails(tmp_path):
     entry = "- term: KVM\n  expansion: x\n  zh: y\n  definition: z\n"
     write(tmp_path, "data/glossary/a.yml", entry)
     write(tmp_path, "data/glossary/b.yml", entry.replace("KVM", "kvm"))
-    with pytest.raises(m.MacroError, match="already defined in data/glossary/a.yml"):
-        m.load_glossary(tmp_path)
+    with pytest.raises(MacroError, match="already defined in data/glossary/a.yml"):
+        data.load_glossary(tmp_path)
 
 
 def test_glossary_missing_field_fails(tmp_path):
     write(tmp_path, "data/glossary/a.yml", "- term: KVM\n  expansion: x\n  definition: z\n")
-    with pytest.raises(m.MacroError, match="lacks zh"):
-        m.load_glossary(tmp_path)
+    with pytest.raises(MacroError, match="lacks zh"):
+        data.load_glossary(tmp_path)
 
 
 def test_faq_entry_needs_link_and_unique_id(tmp_path):
@@ -193,8 +195,8 @@ def test_faq_entry_needs_link_and_unique_id(tmp_path):
             a: A.
         """,
     )
-    with pytest.raises(m.MacroError, match="at least one link"):
-        m.load_faq(tmp_path)
+    with pytest.raises(MacroError, match="at least one link"):
+        data.load_faq(tmp_path)
     write(
         tmp_path,
         "data/faq/concepts.yml",
@@ -206,24 +208,24 @@ def test_faq_entry_needs_link_and_unique_id(tmp_path):
           - {id: a, q: "Q2?", a: A., links: [x.md]}
         """,
     )
-    with pytest.raises(m.MacroError, match="already used"):
-        m.load_faq(tmp_path)
+    with pytest.raises(MacroError, match="already used"):
+        data.load_faq(tmp_path)
 
 
 def test_faq_unknown_category_fails(tmp_path):
     write(tmp_path, "data/faq/misc.yml", "title: T\ndescription: D.\nentries: []\n")
-    with pytest.raises(m.MacroError, match="unknown FAQ category"):
-        m.load_faq(tmp_path)
+    with pytest.raises(MacroError, match="unknown FAQ category"):
+        data.load_faq(tmp_path)
 
 
 def test_versions_must_be_quoted_release_numbers(tmp_path):
     write(tmp_path, "data/versions.yml", "linux: 6.10\nqemu: '10.1.0'\nlibvirt: '11.10.0'\n")
-    with pytest.raises(m.MacroError, match="'linux' must be a release number"):
-        m.load_versions(tmp_path)
+    with pytest.raises(MacroError, match="'linux' must be a release number"):
+        data.load_versions(tmp_path)
 
 
 def test_abbreviations_include_chinese():
-    out = m.abbreviations([{"term": "EPT", "expansion": "Extended Page Tables", "zh": "扩展页表"}])
+    out = glossary.abbreviations([{"term": "EPT", "expansion": "Extended Page Tables", "zh": "扩展页表"}])
     assert out == "*[EPT]: Extended Page Tables (扩展页表)"
 
 

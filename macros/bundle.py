@@ -1,0 +1,48 @@
+"""The post-build patch of Material's JavaScript bundle (see ``on_post_build`` in main.py)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from macros.errors import MacroError
+
+
+def patch_material_bundle(site_dir: Path) -> None:
+    """Patch Material's JavaScript bundle in the built site.
+
+    Material's bundle loads Mermaid (and, in very old browsers, a
+    ResizeObserver polyfill) from unpkg.com. Both are vendored under
+    docs/assets/vendor/; rewrite the URLs to be relative to the site root
+    (``__md_scope``, which Material defines on every page). It also makes
+    each code block's button bar a plain toolbar instead of a navigation
+    landmark. Each patch must apply, or the build fails.
+    """
+    bundles = list((site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))
+    if len(bundles) != 1:
+        raise MacroError(f"expected one Material bundle in {site_dir}/assets/javascripts, found {len(bundles)}")
+    bundle = bundles[0]
+    text = bundle.read_text(encoding="utf-8")
+    replacements = {
+        # no third-party requests: load the vendored copies
+        '"https://unpkg.com/mermaid@11/dist/mermaid.min.js"':
+            'new URL("assets/vendor/mermaid/mermaid.min.js",__md_scope).href',
+        '"https://unpkg.com/resize-observer-polyfill"':
+            'new URL("assets/vendor/resize-observer-polyfill/ResizeObserver.js",__md_scope).href',
+        # axe landmark-unique: each code block's button bar is an unnamed <nav>;
+        # it is a toolbar, not a navigation landmark
+        '("nav",{class:"md-code__nav"})':
+            '("nav",{class:"md-code__nav",role:"none"})',
+    }
+    for old, new in replacements.items():
+        if old in text:
+            text = text.replace(old, new)
+        elif new not in text:
+            raise MacroError(
+                f"Material's bundle no longer contains {old}; update patch_material_bundle in macros/bundle.py "
+                "for the new Material release"
+            )
+    bundle.write_text(text, encoding="utf-8")
+    sourcemap = bundle.with_name(bundle.name + ".map")
+    if sourcemap.exists():
+        sourcemap.unlink()
+        bundle.write_text(re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", text), encoding="utf-8")
