@@ -15,7 +15,8 @@ def patch_material_bundle(site_dir: Path) -> None:
     docs/assets/vendor/; rewrite the URLs to be relative to the site root
     (``__md_scope``, which Material defines on every page). It also makes
     each code block's button bar a plain toolbar instead of a navigation
-    landmark. Each patch must apply, or the build fails.
+    landmark, and keeps the colour palette from restyling the whole page on
+    every load. Each patch must apply, or the build fails.
     """
     bundles = list((site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))
     if len(bundles) != 1:
@@ -32,6 +33,19 @@ def patch_material_bundle(site_dir: Path) -> None:
         # it is a toolbar, not a navigation landmark
         '("nav",{class:"md-code__nav"})':
             '("nav",{class:"md-code__nav",role:"none"})',
+        # Main-thread work on a phone: on every page load the palette
+        # component marks the body "data-md-color-switching" (a rule on
+        # "[data-md-color-switching] *" that restyles the whole document, and
+        # again when it is removed), then sets the colour attributes, even when
+        # they already have those values. Mark a switch, and set an attribute,
+        # only when a colour really changes (a reader's toggle still does).
+        'i.subscribe(s=>{if(document.body.setAttribute("data-md-color-switching",""),s.color.media===':
+            'i.subscribe(s=>{if(s.color.media===',
+        'for(let[a,c]of Object.entries(s.color))document.body.setAttribute(`data-md-color-${a}`,c);':
+            'Object.entries(s.color).some(([a,c])=>a!=="media"&&document.body.getAttribute(`data-md-color-${a}`)!==c)'
+            '&&document.body.setAttribute("data-md-color-switching","");'
+            'for(let[a,c]of Object.entries(s.color))document.body.getAttribute(`data-md-color-${a}`)!==c'
+            '&&document.body.setAttribute(`data-md-color-${a}`,c);',
     }
     for old, new in replacements.items():
         if old in text:
