@@ -58,3 +58,25 @@ def test_code_blocks_are_mounted_when_they_scroll_into_view(browser, base_url):
         assert last.locator("xpath=..").locator(".md-code__nav").count() == 1, "a code block in view has no copy button"
     finally:
         context.close()
+
+
+def test_code_blocks_that_scroll_are_focusable_before_they_are_mounted(browser, base_url):
+    # content.lazy mounts a block only in view; hooks/codefocus.py serves every block
+    # focusable, so keyboard users can scroll the ones that overflow (axe scrollable-region-focusable).
+    context = browser.new_context(viewport={"width": 412, "height": 823})
+    page = context.new_page()
+    try:
+        page.goto(base_url + "hands-on/lab-minimal-vmm/", wait_until="load")
+        page.wait_for_timeout(500)
+        page.add_style_tag(content="* { content-visibility: visible !important; }")
+        stuck = page.evaluate(
+            """() => [...document.querySelectorAll('pre > code')]
+                 .filter(c => c.scrollWidth > c.clientWidth && c.getAttribute('tabindex') !== '0')
+                 .map(c => c.textContent.slice(0, 40))"""
+        )
+        overflowing = page.evaluate(
+            "() => [...document.querySelectorAll('pre > code')].filter(c => c.scrollWidth > c.clientWidth).length")
+        assert overflowing >= 3, "the lab should have code blocks wider than a phone"
+        assert stuck == [], f"code blocks that scroll sideways but cannot be focused: {stuck}"
+    finally:
+        context.close()
