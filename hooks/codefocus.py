@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 
-CODE = re.compile(r'(<pre\b[^>]*>(?:<span></span>)?)<code(?=[\s>])(?![^>]*\btabindex=)')
+# Not Mermaid blocks: hooks/diagrams.py and scripts/render_diagrams.py read those as they are.
+CODE = re.compile(r'(<pre\b(?![^>]*\bmermaid\b)[^>]*>(?:<span></span>)?)<code(?=[\s>])(?![^>]*\btabindex=)')
 
 
 def focusable_code(page_html: str) -> str:
