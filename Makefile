@@ -4,6 +4,7 @@
 #   make check   strict build, then the fast tests (Python only); stops at the first failure
 #   make verify  rerun the hands-on tests and rewrite data/verified/*.json (commit them)
 #   make sources verify data/source-files/ against the pinned source trees (see data/README.md)
+#   make offline the offline copy (file://, search included) as offline/*.zip
 
 SHELL := /bin/bash
 VENV  ?= .venv
@@ -12,10 +13,10 @@ ADDR  ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve test check verify sources build bench lock vendor diagrams clean help
+.PHONY: serve test check verify sources build offline publish bench lock vendor diagrams clean help
 
 help:
-	@sed -n '2,7p' Makefile
+	@sed -n '2,8p' Makefile
 
 $(VENV)/.installed: requirements.txt scripts/bootstrap
 	scripts/bootstrap python
@@ -50,6 +51,13 @@ sources: $(VENV)/.installed
 
 build: $(VENV)/.installed
 	$(VENV)/bin/mkdocs build --strict
+
+offline: $(VENV)/.installed
+	$(PY) scripts/build_offline.py
+
+# What the deploy job publishes: the site, with the offline zip linked from its footer.
+publish: offline
+	KVMKB_OFFLINE_ZIP=offline/kvm-knowledge-base-offline.zip $(VENV)/bin/mkdocs build --strict
 
 bench:
 	scripts/bootstrap all

@@ -15,9 +15,10 @@ def patch_material_bundle(site_dir: Path) -> None:
     docs/assets/vendor/; rewrite the URLs to be relative to the site root
     (``__md_scope``, which Material defines on every page). It also makes
     each code block's button bar a plain toolbar instead of a navigation
-    landmark, and stops the sitemap look-up behind the language selector,
+    landmark, stops the sitemap look-up behind the language selector,
     whose links already lead to the same page (see the i18n plugin in
-    mkdocs.yml). Each patch must apply, or the build fails.
+    mkdocs.yml), and keeps the colour palette from restyling the whole page
+    on every load. Each patch must apply, or the build fails.
     """
     bundles = list((site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))
     if len(bundles) != 1:
@@ -40,6 +41,19 @@ def patch_material_bundle(site_dir: Path) -> None:
         # error, for each page's alternate). Match no <link> instead.
         'M("link[rel=alternate]")':
             'M("link[rel=alternate][data-md-sitemap]")',
+        # Main-thread work on a phone: on every page load the palette
+        # component marks the body "data-md-color-switching" (a rule on
+        # "[data-md-color-switching] *" that restyles the whole document, and
+        # again when it is removed), then sets the colour attributes, even when
+        # they already have those values. Mark a switch, and set an attribute,
+        # only when a colour really changes (a reader's toggle still does).
+        'i.subscribe(s=>{if(document.body.setAttribute("data-md-color-switching",""),s.color.media===':
+            'i.subscribe(s=>{if(s.color.media===',
+        'for(let[a,c]of Object.entries(s.color))document.body.setAttribute(`data-md-color-${a}`,c);':
+            'Object.entries(s.color).some(([a,c])=>a!=="media"&&document.body.getAttribute(`data-md-color-${a}`)!==c)'
+            '&&document.body.setAttribute("data-md-color-switching","");'
+            'for(let[a,c]of Object.entries(s.color))document.body.getAttribute(`data-md-color-${a}`)!==c'
+            '&&document.body.setAttribute(`data-md-color-${a}`,c);',
     }
     for old, new in replacements.items():
         if old in text:
