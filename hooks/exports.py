@@ -23,6 +23,8 @@ import json
 import re
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
+
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
@@ -159,6 +161,8 @@ def dumps(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=1, default=str) + "\n"
 
 
+# After the i18n plugin (priority -100), which expects every file to come from docs/.
+@event_priority(-110)
 def on_files(files, config, **kwargs):
     root = Path(config.config_file_path).resolve().parent
     for name, document in build_exports(root).items():

@@ -27,6 +27,8 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from mkdocs.plugins import event_priority
 from xml.sax.saxutils import escape
 
 log = logging.getLogger("mkdocs.hooks.freshness")
@@ -146,6 +148,8 @@ def on_config(config, **kwargs):
     return config
 
 
+# After the i18n plugin (priority -100), which expects every file to come from docs/.
+@event_priority(-110)
 def on_files(files, config, **kwargs):
     """List the feed among the site's files (so pages may link to it); on_post_build fills it."""
     from mkdocs.structure.files import File
