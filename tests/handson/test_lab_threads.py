@@ -56,8 +56,17 @@ def threads(lab):
     return sh("threads/list-threads.sh", env={"LAB": str(lab)}).stdout
 
 
+def rows(listing):
+    """The "TID name" lines of list-threads.sh, without its closing "N threads" count line."""
+    return [line for line in listing.splitlines()
+            if re.match(r"\d+\s", line) and not re.fullmatch(r"\d+ threads", line)]
+
+
 def names(listing):
-    return [line.split(None, 1)[1] for line in listing.splitlines() if re.match(r"\d+\s", line)]
+    got = [line.split(None, 1)[1] for line in rows(listing)]
+    count = re.search(r"(?m)^(\d+) threads$", listing)
+    assert count and int(count.group(1)) == len(got), f"count line disagrees with {len(got)} listed threads"
+    return got
 
 
 def test_threads_basic(vm):
@@ -71,7 +80,7 @@ def test_threads_basic(vm):
     check_transcript(listing, T / "threads-basic.txt", TIDS)
 
     cpus = json.loads(qmp(lab, "query-cpus-fast"))
-    tids = {line.split()[0]: line.split(None, 1)[1] for line in listing.splitlines() if re.match(r"\d+\s", line)}
+    tids = {line.split()[0]: line.split(None, 1)[1] for line in rows(listing)}
     for cpu in cpus:
         assert tids[str(cpu["thread-id"])] == f"CPU {cpu['cpu-index']}/KVM"
     check_transcript(qmp(lab, "query-cpus-fast"), T / "query-cpus-fast.txt", TIDS)
@@ -90,7 +99,7 @@ def test_threads_iothread(vm):
     assert "IO io0" in got
     io = json.loads(qmp(lab, "query-iothreads"))
     assert [t["id"] for t in io] == ["io0"]
-    tids = {line.split()[0]: line.split(None, 1)[1] for line in listing.splitlines() if re.match(r"\d+\s", line)}
+    tids = {line.split()[0]: line.split(None, 1)[1] for line in rows(listing)}
     assert tids[str(io[0]["thread-id"])] == "IO io0"
     # worker threads are created on demand and leave after idling, so the
     # transcript comparison ignores them; the page says so.
