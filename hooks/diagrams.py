@@ -65,7 +65,7 @@ def replace_blocks(page_html: str, where: str = "") -> tuple[str, int, int]:
             return m.group(0)
         counts["inlined"] += 1
         return (
-            f'<figure class="kb-diagram" data-diagram="{key}">'
+            f'<figure class="kb-diagram" data-diagram="{key}" data-search-exclude>'
             f'<div class="kb-diagram__light">{svgs["light"]}</div>'
             f'<div class="kb-diagram__dark">{svgs["dark"]}</div>'
             "</figure>"

@@ -108,6 +108,8 @@ def load_faq(root: Path) -> dict[str, dict]:
                     raise MacroError(f"{rel}: entry '{eid}' has no '{field}'")
             if not entry.get("links"):
                 raise MacroError(f"{rel}: entry '{eid}' needs at least one link deeper into the site ('links:')")
+            if "zh" in entry and not re.search(r"[\u4e00-\u9fff]", str(entry["zh"] or "")):
+                raise MacroError(f"{rel}: entry '{eid}': 'zh' is the question in Chinese (for Chinese search); write it in Chinese or remove it")
         cats[cat] = {**data, "file": str(rel)}
     return cats
 

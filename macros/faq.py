@@ -1,6 +1,8 @@
 """The FAQ (``data/faq/``); the error-message catalogue is in ``atlas.py``."""
 from __future__ import annotations
 
+import html
+
 from macros.data import FAQ_CATEGORIES
 from macros.errors import MacroError
 from macros.pages import PageContext
@@ -27,7 +29,9 @@ def faq_category(ctx: PageContext, faq: dict[str, dict], name: str) -> str:
         body = str(e["a"]).strip()
         since = f"\n\n<small>Applies to: {e['since']}</small>" if e.get("since") else ""
         more = deeper_links(ctx, e["links"], here, f"{faq[name]['file']} entry '{e['id']}'")
-        parts.append(f"## {e['q']} {{ #{e['id']} }}\n\n{body}{since}\n\n**Go deeper:** {more}")
+        # The question in Chinese, shown and indexed with the answer (issue 16).
+        zh = f'<p class="kb-zh" lang="zh-Hans"><span class="kb-zh__label">中文：</span>{html.escape(str(e["zh"]))}</p>\n\n' if e.get("zh") else ""
+        parts.append(f"## {e['q']} {{ #{e['id']} }}\n\n{zh}{body}{since}\n\n**Go deeper:** {more}")
     return "\n\n".join(parts)
 
 
