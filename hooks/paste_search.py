@@ -62,7 +62,8 @@ RERANK_JS = (
     "return Math.log(1+s.map.size/(n||1))}"
     "function kbHas(tw,w){for(const t of tw)if(t.startsWith(w)||(w.length>3&&t.length>2&&w.startsWith(t)))return true;return false}"
     "function kbCover(s,q,p){"
-    "const ws=[...new Set(q.split(\" \"))].filter(w=>w&&lunr.stopWordFilter(w));"
+    # comparison connectors ("kvm vs virtualbox") say nothing about the topic
+    "const ws=[...new Set(q.split(\" \"))].filter(w=>w&&lunr.stopWordFilter(w)&&!/^(vs|versus|difference|compared?)$/.test(w));"
     "if(!ws.length)return()=>0;"
     "const idf=new Map(ws.map(w=>[w,kbIdf(s,w)])),all=[...idf.values()].reduce((a,b)=>a+b,0);"
     "const memo=new Map();"

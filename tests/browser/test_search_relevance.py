@@ -101,3 +101,32 @@ def test_search_relevance(page, base_url):
         problems.append(f"{len(faq_wrong)} FAQ questions typed as written do not find their own entry first: "
                         + "; ".join(repr(x["q"]) for x in faq_wrong))
     assert not problems, "\n".join(problems)
+
+
+# Whole pasted text with lunr syntax in it: field colons, quotes, slashes,
+# hex numbers, paths, a leading option name, wildcards and boosts.
+SYNTAX_QUERIES = [
+    "--enable-kvm",
+    "-cpu host,+vmx",
+    "error: internal error: qemu unexpectedly closed the monitor",
+    'Failed to get "write" lock',
+    "/dev/kvm: Permission denied",
+    "KVM: entry failed, hardware error 0x80000021",
+    "title:kvm text:qemu",
+    "qemu-img resize /var/lib/libvirt/images/vm.qcow2 +10G",
+    "virsh start vm1 ~^*",
+    "`virsh domifaddr`",
+]
+
+
+def test_pasted_syntax_never_breaks_the_query(page, base_url):
+    warnings = []
+    page.on("console", lambda msg: "Invalid query" in msg.text and warnings.append(msg.text))
+    page.goto(base_url)
+    config = json.loads(page.eval_on_selector("#__config", "el => el.textContent"))
+    worker_url = page.evaluate("u => new URL(u, location.href).href", config["search"])
+    index_url = page.evaluate("() => new URL('search/search_index.json', __md_scope).href")
+    got = page.evaluate(WORKER_SCRIPT, [worker_url, index_url, SYNTAX_QUERIES])
+    empty = [q for q, groups in zip(SYNTAX_QUERIES, got["results"]) if not groups]
+    assert not empty, f"queries read as syntax (no result at all): {empty}"
+    assert not warnings, f"the search worker rejected queries: {warnings}"
