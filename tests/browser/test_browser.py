@@ -126,7 +126,7 @@ SEARCHES = [
     ('Failed to get shared "write" lock', "troubleshooting/"),
     ("kvm: disabled by bios", "troubleshooting/"),
     ("libkvm", "tooling/libkvm/"),
-    ("虚拟机", "reference/glossary/"),
+    ("虚拟机", "architecture/overview/"),  # pages with 虚拟机 in their 中文 line (keywords_zh) now come first
     ("嵌套页表", "reference/glossary/"),
     ("debug-threads", "lab-threads/"),
 ]
