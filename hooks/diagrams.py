@@ -109,7 +109,7 @@ def replace_blocks(page_html: str, where: str = "", root: str = "") -> tuple[str
         cls = "kb-diagram kb-diagram--wide" if wide and float(wide.group(1)) > DESKTOP_COLUMN_PX else "kb-diagram"
         box = 'tabindex="0" role="group" aria-label="Diagram (scrolls sideways when wider than the page)"'
         return (
-            f'<figure class="{cls}" data-diagram="{key}">'
+            f'<figure class="{cls}" data-diagram="{key}" data-search-exclude>'
             f'<div class="kb-diagram__light" {box}>{svgs["light"]}</div>'
             f'<div class="kb-diagram__dark" {box}>{svgs["dark"]}</div>'
             f'<figcaption class="kb-diagram__open">'

@@ -55,17 +55,43 @@ RERANK_JS = (
     "let n=0;for(const w of tw)if(qw.has(w))n++;"
     "return n/tw.size>=0.6?1+n/tw.size:0"
     "}"
-    "function kbRerank(query,result){"
+    # How well a section's title answers the query: the share of the query's
+    # words (weighted by rarity, stop words left out) that its title holds.
+    "function kbIdf(s,w){const e=s.index.invertedIndex[w];let n=0;"
+    "if(e)for(const f of [\"title\",\"text\"])n+=Object.keys(e[f]||{}).length;"
+    "return Math.log(1+s.map.size/(n||1))}"
+    "function kbHas(tw,w){for(const t of tw)if(t.startsWith(w)||(w.length>3&&t.length>2&&w.startsWith(t)))return true;return false}"
+    "function kbCover(s,q,p){"
+    # comparison connectors ("kvm vs virtualbox") say nothing about the topic
+    "const ws=[...new Set(q.split(\" \"))].filter(w=>w&&lunr.stopWordFilter(w)&&!/^(vs|versus|difference|compared?)$/.test(w));"
+    "if(!ws.length)return()=>0;"
+    "const idf=new Map(ws.map(w=>[w,kbIdf(s,w)])),all=[...idf.values()].reduce((a,b)=>a+b,0);"
+    "const memo=new Map();"
+    "return d=>{if(memo.has(d.location))return memo.get(d.location);"
+    "const o=s.map.get(d.location)||d,tx=String(o.text||\"\");"
+    # a Chinese query is matched against the section's 中文 line (keywords_zh, FAQ zh)
+    "const zh=/^<p>\\u200b?中文/.test(tx)?tx.slice(0,tx.indexOf(\"</p>\")).replace(/\\u200b/g,\"\"):\"\";"
+    "const tw=kbNorm(d.title).split(\" \");let n=0;"
+    "for(const w of ws)if(/\\p{sc=Han}/u.test(w)?zh.includes(w):kbHas(tw,w))n+=idf.get(w);"
+    "let v=Math.round(4*n/all)/4;"
+    # the query as typed (an ioctl, an option, a command) in the section
+    "if(p.length>5){const lt=String(o.title||\"\").toLowerCase();"
+    "if(lt.includes(p))v+=1;else if(tx.toLowerCase().includes(p))v+=0.5}"
+    "memo.set(d.location,v);return v}"
+    "}"
+    "function kbRerank(query,result,s){"
     "const q=kbNorm(query),qw=kbWords(q);"
-    "if(q.split(\" \").length<3||!result||!result.items)return result;"
-    "const x=d=>kbExact(q,qw,d),rank=g=>Math.max(0,...g.map(x));"
-    "for(const g of result.items)g.sort((a,b)=>x(b)-x(a));"
-    "result.items.sort((a,b)=>rank(b)-rank(a));"
+    "if(!q||!result||!result.items)return result;"
+    "const long=q.split(\" \").length>=3,cov=s?kbCover(s,q,String(query).toLowerCase().replace(/\\s+/g,\" \").trim()):()=>0;"
+    "const key=d=>[long?kbExact(q,qw,d):0,cov(d),d.score||0];"
+    "const cmp=(a,b)=>{for(let i=0;i<3;i++)if(a[i]!==b[i])return b[i]-a[i];return 0};"
+    "for(const g of result.items)g.sort((a,b)=>cmp(key(a),key(b)));"
+    "result.items.sort((a,b)=>cmp(key(a[0]),key(b[0])));"
     "return result"
     "}"
 )
 SEARCH_METHOD = "search(e){if(e=e.replace("
-PATCHED_METHOD = "search(e){return kbRerank(e,this.kbSearch(e))}kbSearch(e){if(e=kbPlainQuery(e),e=e.replace("
+PATCHED_METHOD = "search(e){return kbRerank(e,this.kbSearch(e),this)}kbSearch(e){if(e=kbPlainQuery(e),e=e.replace("
 
 
 def patch_worker(site_dir: Path) -> None:

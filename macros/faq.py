@@ -1,6 +1,7 @@
 """The FAQ (``data/faq/``); the error-message catalogue is in ``atlas.py``."""
 from __future__ import annotations
 
+import html
 import logging
 import re
 
@@ -104,7 +105,10 @@ def faq_category(ctx: PageContext, faq: dict[str, dict], faq_zh: dict | None, na
             )
         else:
             since = f"\n\n<small>Applies to: {e['since']}</small>" if e.get("since") else ""
-            parts.append(f"## {e['q']} {{ #{e['id']} }}\n\n{str(e['a']).strip()}{since}\n\n**Go deeper:** {more}")
+            # The question in Chinese, shown and indexed with the answer (issue 16).
+            zh_line = (f'<p class="kb-zh" lang="zh-Hans"><span class="kb-zh__label">中文：</span>'
+                       f'{html.escape(str(e["zh"]))}</p>\n\n') if e.get("zh") else ""
+            parts.append(f"## {e['q']} {{ #{e['id']} }}\n\n{zh_line}{str(e['a']).strip()}{since}\n\n**Go deeper:** {more}")
     return "\n\n".join(parts)
 
 

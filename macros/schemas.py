@@ -119,6 +119,8 @@ FAQ_ENTRY = Schema("FAQ entry", {
     "links": Field("at least one link deeper into the site: a page path from docs/, optionally with #anchor, "
                    "such as architecture/run-loop.md#vm-exit", type=list, items=str, pattern=DOCS_LINK),
     "since": Field("the releases the answer applies to, such as 'Linux 6.8 and later'", required=False),
+    "zh": Field("the question in Chinese, shown as a small 中文 line and indexed for Chinese search; write it in "
+                "Chinese or remove it", required=False, pattern=r"[^\n]*[\u4e00-\u9fff][^\n]*"),
 }, doc=f"{README}#faq")
 
 # -- data/glossary/*.yml -------------------------------------------------------------

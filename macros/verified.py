@@ -37,12 +37,15 @@ def verified(ctx: PageContext, name: str) -> str:
     ]
     checks = "\n".join(f"    - {md_escape_cell(c)}" for c in rec.get("checks", []))
     table = "\n".join("    " + r for r in ["| Recorded | Value |", "|---|---|", *rows, *extra])
-    # One line the reader sees first; the record itself is behind it.
+    # One line the reader sees first; the record itself is behind it. The record
+    # stays out of the search index: result snippets should show the page's
+    # answer, not the test run's table (issue 16).
     return (
+        '<div class="kb-verified" data-search-exclude markdown>\n\n'
         f'??? success "{summary(rec)}"\n\n'
         "    Every command and program on this page is run by the project's tests "
         f"(`make test`). The last recorded run:\n\n{table}\n\n"
-        f"    What the tests checked:\n\n{checks}\n"
+        f"    What the tests checked:\n\n{checks}\n\n</div>\n"
     )
 
 

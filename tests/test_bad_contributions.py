@@ -57,6 +57,9 @@ CASES = {
     "no sources section": (FRONT + "Text without sources.\n", True, r"docs/{page}: has no '## Sources' section"),
     "unverified source path": (FRONT + "See {{ linux_src('virt/kvm/not_a_real_file.c') }}." + SOURCES, True,
                                r"`{page}`[\s\S]*source path 'virt/kvm/not_a_real_file\.c' is not listed"),
+    "keywords_zh without Chinese": (FRONT.replace("tags: [architecture]\n", "tags: [architecture]\nkeywords_zh: [memory]\n")
+                                    + "Text." + SOURCES, True,
+                                    r"docs/{page}: front matter 'keywords_zh' must be a list of Chinese terms"),
     "hand-written source link": (FRONT + "See [x](https://elixir.bootlin.com/linux/v6.1/source/virt/kvm/kvm_main.c)."
                                  + SOURCES, True, r"docs/{page}: hand-written source-tree link"),
 }
