@@ -100,7 +100,7 @@ def faq_category(ctx: PageContext, faq: dict[str, dict], faq_zh: dict | None, na
         elif zh:
             since = f"\n\n<small>Applies to: {e['since']}</small>" if e.get("since") else ""
             parts.append(
-                f"## {e['q']} {{ #{e['id']} lang=\"en\" }}{_entry_notice(False)}\n\n"
+                f"## {e['q']} {{ #{e['id']} lang=\"en\" data-search-exclude }}{_entry_notice(False)}\n\n"
                 f"<div lang=\"en\" markdown>\n\n{str(e['a']).strip()}{since}\n\n</div>\n\n**深入阅读：**{more}"
             )
         else:

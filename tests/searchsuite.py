@@ -58,13 +58,16 @@ def load_suite(path: Path = SUITE) -> list[dict]:
     return queries
 
 
-def rank(groups: list[list[str]], targets: list[str]) -> int:
+def rank(groups: list[list[str]], targets: list[str], chinese: bool = False) -> int:
     """1-based rank of the first result group that answers; 0 if none.
 
     A group is one page's results as Material shows them; its first item is
     the page's best-matching section. A section answer must be that first
-    item; a page answer is met by any group of that page."""
+    item; a page answer is met by any group of that page. For a Chinese
+    query the same section of the Chinese edition (under zh/) answers too."""
     want = [site_location(t) for t in targets]
+    if chinese:
+        want += ["zh/" + w for w in want]
     for n, group in enumerate(groups, 1):
         top = group[0] if group else None
         if top is None:

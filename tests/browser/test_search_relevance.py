@@ -73,7 +73,7 @@ def test_search_relevance(page, base_url):
 
     rows = []
     for c, groups in zip(cases, got["results"]):
-        r = rank(groups, [c["answer"], *c.get("also", [])])
+        r = rank(groups, [c["answer"], *c.get("also", [])], chinese=lang(c["q"]) == "zh")
         rows.append({**c, "lang": lang(c["q"]), "rank": r, "top": [g[0] for g in groups[:3]]})
     report = {}
     for name, sel in [("en", lambda x: x["kind"] != "faq" and x["lang"] == "en"),
