@@ -78,7 +78,12 @@ def _notice(kind: str, title: str, body: str) -> str:
 
 
 def on_page_markdown(markdown, page, config, files, **kwargs):
-    if build_language(config) == DEFAULT or not ZH_SUFFIX.search(page.file.src_uri):
+    if build_language(config) == DEFAULT:
+        return markdown
+    if not ZH_SUFFIX.search(page.file.src_uri):
+        # A fallback page is the English page again under /zh/: keep it out of
+        # the search index, or every English result would appear twice.
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         return markdown
     status, detail = translation_status(Path(page.file.abs_src_path), page.meta or {})
     if status == "invalid":

@@ -72,7 +72,8 @@ RERANK_JS = (
     # a Chinese query is matched against the section's 中文 line (keywords_zh, FAQ zh)
     "const zh=/^<p>\\u200b?中文/.test(tx)?tx.slice(0,tx.indexOf(\"</p>\")).replace(/\\u200b/g,\"\"):\"\";"
     "const tw=kbNorm(d.title).split(\" \");let n=0;"
-    "for(const w of ws)if(/\\p{sc=Han}/u.test(w)?zh.includes(w):kbHas(tw,w))n+=idf.get(w);"
+    "const th=tw.join(\"\");"
+    "for(const w of ws)if(/\\p{sc=Han}/u.test(w)?(zh.includes(w)||th.includes(w)):kbHas(tw,w))n+=idf.get(w);"
     "let v=Math.round(4*n/all)/4;"
     # the query as typed (an ioctl, an option, a command) in the section
     "if(p.length>5){const lt=String(o.title||\"\").toLowerCase();"
