@@ -31,9 +31,15 @@ def on_page_content(page_html, page, config, files, **kwargs):
     if len(items) < MIN_SECTIONS:
         return page_html
     lis = "".join(f'<li><a href="#{html.escape(a)}">{t}</a></li>' for a, t in items)
+    zh = page.file.src_uri.endswith(".zh.md")
+    label = "本页目录" if zh else "On this page"
+    summary = f"本页目录（{len(items)} 节）" if zh else f"On this page ({len(items)} sections)"
+    # data-search-exclude: the list repeats the headings, which search already
+    # indexes as sections; in the page's own entry it would only crowd out the
+    # first paragraph (and the 中文 keywords line that Chinese search reads).
     block = (
-        '<nav class="kb-onthispage" aria-label="On this page">'
-        f'<details class="abstract"><summary>On this page ({len(items)} sections)</summary><ul>{lis}</ul></details>'
+        f'<nav class="kb-onthispage" aria-label="{label}" data-search-exclude>'
+        f'<details class="abstract"><summary>{summary}</summary><ul>{lis}</ul></details>'
         "</nav>"
     )
     new, n = H1_END.subn("</h1>\n" + block, page_html, count=1)

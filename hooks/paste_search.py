@@ -78,14 +78,20 @@ RERANK_JS = (
     # the query as typed (an ioctl, an option, a command) in the section
     "if(p.length>5){const lt=String(o.title||\"\").toLowerCase();"
     "if(lt.includes(p))v+=1;else if(tx.toLowerCase().includes(p))v+=0.5}"
+    # a Chinese query found whole in the title or the 中文 line (jieba split it)
+    "if(/\\p{sc=Han}/u.test(p)){const pn=p.replace(/[\\s\\u200b]/g,\"\"),"
+    "hz=(zh+\" \"+String(o.title||\"\")).toLowerCase().replace(/[\\s\\u200b]/g,\"\");"
+    "if(pn.length>=2&&hz.includes(pn))v+=1}"
     "memo.set(d.location,v);return v}"
     "}"
     "function kbRerank(query,result,s){"
     "const q=kbNorm(query),qw=kbWords(q);"
     "if(!q||!result||!result.items)return result;"
     "const long=q.split(\" \").length>=3,cov=s?kbCover(s,q,String(query).toLowerCase().replace(/\\s+/g,\" \").trim()):()=>0;"
-    "const key=d=>[long?kbExact(q,qw,d):0,cov(d),d.score||0];"
-    "const cmp=(a,b)=>{for(let i=0;i<3;i++)if(a[i]!==b[i])return b[i]-a[i];return 0};"
+    # an English query never lands on the Chinese edition first (its zh/ pages)
+    "const zq=/\\p{sc=Han}/u.test(q);"
+    "const key=d=>[zq||!String(d.location).startsWith(\"zh/\")?1:0,long?kbExact(q,qw,d):0,cov(d),d.score||0];"
+    "const cmp=(a,b)=>{for(let i=0;i<4;i++)if(a[i]!==b[i])return b[i]-a[i];return 0};"
     "for(const g of result.items)g.sort((a,b)=>cmp(key(a),key(b)));"
     "result.items.sort((a,b)=>cmp(key(a[0]),key(b[0])));"
     "return result"
