@@ -50,10 +50,13 @@ def _toc(n):
 
 def test_on_this_page_only_for_pages_with_enough_sections():
     html = "<h1>T</h1><p>x</p>"
-    assert on_page_content(html, SimpleNamespace(toc=_toc(3)), None, None) == html
-    out = on_page_content(html, SimpleNamespace(toc=_toc(5)), None, None)
-    assert out.startswith('<h1>T</h1>\n<nav class="kb-onthispage" aria-label="On this page">')
+    page = SimpleNamespace(toc=_toc(3), file=SimpleNamespace(src_uri="a/b.md"))
+    assert on_page_content(html, page, None, None) == html
+    out = on_page_content(html, SimpleNamespace(toc=_toc(5), file=page.file), None, None)
+    assert out.startswith('<h1>T</h1>\n<nav class="kb-onthispage" aria-label="On this page" data-search-exclude>')
     assert out.count("<li>") == 5 and '<a href="#s4">Section 4</a>' in out
+    zh = on_page_content(html, SimpleNamespace(toc=_toc(5), file=SimpleNamespace(src_uri="a/b.zh.md")), None, None)
+    assert 'aria-label="本页目录"' in zh and "本页目录（5 节）" in zh
 
 
 def test_verification_summary_is_one_line():
