@@ -12,3 +12,9 @@ def relative_link(from_page: str, target: str) -> str:
 
 def md_escape_cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ").strip()
+
+
+def md_plain(text: str) -> str:
+    """Plain text (a verification record's line) safe in a Markdown table cell or list item:
+    `<boot dev='cdrom'/>` shows as written instead of becoming an unknown HTML element."""
+    return md_escape_cell(str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))

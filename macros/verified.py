@@ -6,7 +6,7 @@ import re
 from macros.data import load_verified
 from macros.errors import MacroError
 from macros.pages import PageContext
-from macros.render import md_escape_cell
+from macros.render import md_plain
 
 VERIFIED_LABELS = {
     "date": "Verified on",
@@ -29,13 +29,13 @@ def verified(ctx: PageContext, name: str) -> str:
             "page's test, and commit the file it writes (see data/README.md)"
         )
     rec = load_verified(ctx.root, name)
-    rows = [f"| {label} | {md_escape_cell(rec[key])} |" for key, label in VERIFIED_LABELS.items() if rec.get(key)]
+    rows = [f"| {label} | {md_plain(rec[key])} |" for key, label in VERIFIED_LABELS.items() if rec.get(key)]
     extra = [
-        f"| {md_escape_cell(k.replace('_', ' '))} | {md_escape_cell(v)} |"
+        f"| {md_plain(k.replace('_', ' '))} | {md_plain(v)} |"
         for k, v in sorted(rec.items())
         if k not in VERIFIED_LABELS and k != "checks"
     ]
-    checks = "\n".join(f"    - {md_escape_cell(c)}" for c in rec.get("checks", []))
+    checks = "\n".join(f"    - {md_plain(c)}" for c in rec.get("checks", []))
     table = "\n".join("    " + r for r in ["| Recorded | Value |", "|---|---|", *rows, *extra])
     # One line the reader sees first; the record itself is behind it. The record
     # stays out of the search index: result snippets should show the page's

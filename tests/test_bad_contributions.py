@@ -85,8 +85,8 @@ DATA_CASES = {
         replace_in("data/faq/storage.yml", r"^(\s+links:\s*\n\s+- |\s+links: \[)([^\]\n#,]+)", r"\1\2#no-such-anchor"),
         r"data/faq/storage\.yml: entry 'qcow2-or-raw': link '[^']+#no-such-anchor': the doc '[^']+' does not "
         r"contain an anchor '#no-such-anchor'"),
-    "misspelt error-catalogue field": (replace_in("data/errors.yml", r"^(\s+)cause:", r"\1cuase:"),
-                                       r"data/errors\.yml: entry '[a-z0-9-]+': unknown field 'cuase' \(did you mean 'cause'\?\)"),
+    "misspelt error-catalogue field": (replace_in("data/errors.yml", r"^(\s+)meaning:", r"\1meanign:"),
+                                       r"data/errors\.yml: entry '[a-z0-9-]+': unknown field 'meanign' \(did you mean 'meaning'\?\)"),
     "source path listed twice": (replace_in("data/source-files/core.yml", r"^(linux:\n)(  - (\S+)\n)", r"\1\2\2"),
                                  r"data/source-files/core\.yml: linux: '\S+' is listed twice; remove one"),
 }
