@@ -230,11 +230,13 @@ def test_code_copy_button(browser, base_url, site):
         open_page(page, base_url, rel)
         # Material adds the copy button when a code block scrolls into view.
         block = page.locator("div.language-sh.highlight:visible").first
-        block.scroll_into_view_if_needed()
+        # Bring the block's top (where the button sits) below the sticky header;
+        # a tall block scrolled "into view" can leave its top under the header.
+        block.evaluate("b => window.scrollTo(0, b.getBoundingClientRect().top + window.scrollY - 150)")
         block.hover()
         button = block.locator('button[data-md-type="copy"]')
-        button.wait_for(state="attached", timeout=10_000)
-        button.click(force=True)
+        button.wait_for(state="visible", timeout=10_000)
+        button.click()
         copied = page.evaluate("navigator.clipboard.readText()")
         words = lambda t: " ".join(t.split())
         assert copied.strip() and words(copied) in words(block.inner_text())
