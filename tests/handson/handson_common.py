@@ -18,6 +18,7 @@ failing test leaves nothing running.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -158,6 +159,35 @@ def libvirt_daemons():
             os.kill(pid, signal.SIGTERM)
         except ProcessLookupError:
             pass
+
+
+SWTPM_CA = "/var/lib/swtpm-localca"
+
+
+@pytest.fixture(scope="session")
+def swtpm_ready():
+    """libvirt can create a TPM's state: windows/swtpm-check.sh passes.
+
+    If it fails because the local CA's directory is not the swtpm user's
+    (the commonest cause of "Could not run '/usr/bin/swtpm_setup'"), the
+    page's own fix, windows/swtpm-fix-localca.sh, is applied once and said
+    so; any other failure stops the TPM tests with swtpm_setup's log."""
+    require_root()
+    require_cmd("swtpm", "swtpm_setup", "runuser")
+    first = sh("windows/swtpm-check.sh", check=False, timeout=120)
+    if first.returncode == 0:
+        return first.stdout
+    if "Need read/write rights on" in first.stdout:
+        user = re.search(r"swtpm user \(from [^)]*\): (\S+)", first.stdout).group(1)
+        fixed = sh("windows/swtpm-fix-localca.sh", env={"SWTPM_USER": user}, timeout=60)
+        print(f"\nswtpm: {SWTPM_CA} was not writable by {user}; swtpm-fix-localca.sh gave it back "
+              f"({fixed.stdout.strip()})")
+        again = sh("windows/swtpm-check.sh", check=False, timeout=120)
+        if again.returncode == 0:
+            return again.stdout
+        first = again
+    pytest.fail("libvirt cannot create TPM state on this machine: windows/swtpm-check.sh printed\n"
+                f"{first.stdout}{first.stderr}", pytrace=False)
 
 
 def virsh(*args, check=True, timeout=60):

@@ -16,7 +16,7 @@ import pytest
 
 from handson_common import check_transcript, record_verified
 from handson_common import (EXAMPLES, IMAGES, claim_domain, libvirt_daemons, remove_domain,  # noqa: F401
-                            remove_pools_for, run, sh, standin, virsh, wait_for)
+                            remove_pools_for, run, sh, standin, swtpm_ready, virsh, wait_for)
 
 pytestmark = pytest.mark.system
 T = EXAMPLES / "firmware" / "transcripts"
@@ -42,7 +42,7 @@ def boot_count(vm):
 
 
 @pytest.fixture(scope="module")
-def env(libvirt_daemons, standin):
+def env(libvirt_daemons, standin, swtpm_ready):
     if not os.path.exists("/usr/share/qemu/firmware/60-edk2-x86_64.json"):
         pytest.skip("ovmf is not installed (make test installs it)")
     for vm in (VM, BIOS_VM):

@@ -16,8 +16,8 @@ import re
 import pytest
 
 from handson_common import check_transcript, record_verified, require_cmd
-from handson_common import (EXAMPLES, IMAGES, claim_domain, libvirt_daemons, remove_domain,  # noqa: F401
-                            remove_pools_for, run, sh, standin, validate_xml, virsh, wait_for)
+from handson_common import (EXAMPLES, IMAGES, SWTPM_CA, claim_domain, libvirt_daemons, remove_domain,  # noqa: F401
+                            remove_pools_for, run, sh, standin, swtpm_ready, validate_xml, virsh, wait_for)
 
 pytestmark = pytest.mark.system
 W = EXAMPLES / "windows"
@@ -58,8 +58,7 @@ def test_native_argv(libvirt_daemons):
 
 
 @pytest.fixture(scope="module")
-def win(libvirt_daemons, standin, tmp_path_factory):
-    require_cmd("swtpm", "swtpm_setup")
+def win(libvirt_daemons, standin, swtpm_ready, tmp_path_factory):
     claim_domain(VM)
     disk = IMAGES / f"{VM}.qcow2"
     for f in [disk, *ISOS]:
@@ -93,6 +92,37 @@ def win(libvirt_daemons, standin, tmp_path_factory):
         if os.path.exists(SERIAL):
             os.unlink(SERIAL)
         remove_pools_for(IMAGES)
+
+
+def test_swtpm_check_and_fix(swtpm_ready):
+    """The troubleshooting section's case, reproduced: the local CA's files
+    owned by root (as a first swtpm_setup run by root leaves them) make
+    swtpm_setup fail for the swtpm user with the message the page quotes;
+    swtpm-fix-localca.sh cures it. Ownership is restored afterwards."""
+    user = re.search(r"swtpm user \(from [^)]*\): (\S+)", swtpm_ready).group(1)
+    paths = [SWTPM_CA] + [os.path.join(SWTPM_CA, f) for f in os.listdir(SWTPM_CA)]
+    owners = {p: (os.lstat(p).st_uid, os.lstat(p).st_gid) for p in paths}
+    assert len(paths) > 1, f"{SWTPM_CA} is empty: the fixture's check should have created the CA"
+    try:
+        for p in paths[1:]:
+            os.lchown(p, 0, 0)
+        broken = sh("windows/swtpm-check.sh", check=False, timeout=120)
+        fixed = sh("windows/swtpm-fix-localca.sh", env={"SWTPM_USER": user}, timeout=60)
+        good = sh("windows/swtpm-check.sh", check=False, timeout=120)
+    finally:
+        for p, (uid, gid) in owners.items():
+            if os.path.lexists(p):
+                os.lchown(p, uid, gid)
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert f"Need read/write rights on {SWTPM_CA}/" in broken.stdout and f"for user {user}." in broken.stdout, \
+        broken.stdout
+    assert good.returncode == 0 and f"swtpm_setup as {user}: OK" in good.stdout, good.stdout + good.stderr
+    n = r"\d+ entries not owned"
+    check_transcript(broken.stdout, T / "swtpm-check-failed.txt", [(n, "N entries not owned")])
+    check_transcript(fixed.stdout + good.stdout, T / "swtpm-fix-localca.txt")
+    RESULTS["swtpm"] = (f"swtpm-check.sh ran swtpm_setup as {user}: it failed with 'Need read/write rights on "
+                        f"{SWTPM_CA}/...' while the CA's files belonged to root, and passed after "
+                        "swtpm-fix-localca.sh")
 
 
 def test_define_and_start(win):
@@ -147,7 +177,7 @@ def test_switch_to_virtio(win, tmp_path):
 
 
 def test_record(libvirt_daemons):
-    order = ("validate", "native", "start", "plumbing", "switch")
+    order = ("validate", "native", "swtpm", "start", "plumbing", "switch")
     assert all(k in RESULTS for k in order), f"earlier steps failed: {sorted(RESULTS)}"
     swtpm = run(["dpkg-query", "-W", "-f=${Version}", "swtpm"], check=False).stdout.strip()
     ovmf = run(["dpkg-query", "-W", "-f=${Version}", "ovmf"], check=False).stdout.strip()
