@@ -8,10 +8,8 @@
 set -eu
 conf=/etc/libvirt/qemu.conf
 ca=/var/lib/swtpm-localca
-# The last swtpm_user line that is set; else the default that the commented
-# line documents; else tss.
-user=$(sed -n 's/^[[:space:]]*swtpm_user[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$conf" | tail -n 1)
-[ -n "$user" ] || user=$(sed -n 's/^#[[:space:]]*swtpm_user[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$conf" | tail -n 1)
+# swtpm_user as qemu.conf sets it; tss, libvirt's default, when it does not.
+user=$(sed -n 's/^ *swtpm_user *= *"\([^"]*\)".*/\1/p' "$conf" | tail -n 1)
 user=${user:-tss}
 echo "swtpm user (from $conf): $user"
 if [ -d "$ca" ]; then

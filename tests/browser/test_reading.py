@@ -204,19 +204,9 @@ FIRST_STEP_JS = """() => {
 }"""
 
 
-# Guides added on 2026-12-01 whose preamble (background sections, a "what must
-# match" table) still comes before the first step on a phone. Known and listed
-# in the issue's closing note; the test fails once one of them is fixed, so
-# that it is taken off this list, and fails for any other page.
-LONG_PREAMBLE_TO_RESTRUCTURE = {
-    "hands-on/guest-time/", "hands-on/install-guest/", "hands-on/migration/",
-    "hands-on/shared-folders/", "hands-on/snapshots-backup/", "hands-on/windows-guests/",
-}
-
-
 def test_first_step_of_a_guide_is_within_two_phone_screens(phone, base_url, site):
     """How-tos and labs start with their steps, not with four screens of preamble."""
-    checked, problems, known = [], [], set()
+    checked, problems = [], []
     for path in content_pages(site):
         if front_matter_type(path) != "how-to":
             continue
@@ -227,14 +217,9 @@ def test_first_step_of_a_guide_is_within_two_phone_screens(phone, base_url, site
         checked.append(path)
         limit = 2 * PHONE["height"]
         if step["top"] > limit:
-            if path in LONG_PREAMBLE_TO_RESTRUCTURE:
-                known.add(path)
-                continue
             problems.append(f"/{path}: first step #{step['id']} starts at {step['top']:.0f} px (> {limit})")
     assert len(checked) >= 3, checked
     assert problems == [], "\n".join(problems)
-    fixed = sorted(LONG_PREAMBLE_TO_RESTRUCTURE - known)
-    assert not fixed, f"now within two phone screens, remove from LONG_PREAMBLE_TO_RESTRUCTURE: {fixed}"
 
 
 def test_deep_linked_heading_is_not_covered(browser, base_url):
