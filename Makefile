@@ -23,7 +23,7 @@ $(VENV)/.installed: requirements.txt scripts/bootstrap
 	@touch $@
 
 serve: $(VENV)/.installed
-	KVMKB_ZH=$${KVMKB_ZH:-false} $(PY) scripts/serve.py -a $(ADDR)
+	$(PY) scripts/serve.py -a $(ADDR)
 
 test:
 	scripts/bootstrap all

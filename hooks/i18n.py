@@ -13,7 +13,10 @@ This hook adds what the plugin does not do:
   differs) shows a notice linking to the English page, until a translator
   updates the text and the hash (``tests/test_translations.py`` lists them);
 * a fallback page (no translation yet) shows a notice, in Chinese, linking
-  to the English page, and its English content is marked ``lang="en"``.
+  to the English page, and its English content is marked ``lang="en"``;
+* the ``hreflang`` alternates in each page's head get absolute URLs (from
+  ``site_url``): search engines ignore relative ones, and Lighthouse's SEO
+  audit fails them.
 
 Notices carry ``data-search-exclude`` so that Material's search leaves them
 out of the index.
@@ -24,6 +27,7 @@ import hashlib
 import logging
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.utils import get_relative_url
 
@@ -116,6 +120,17 @@ def on_page_content(html, page, config, files, **kwargs):
         title, rest = _split_title(html)
         return title + notice + rest
     return html
+
+
+ALTERNATE = re.compile(r'(<link rel="alternate" href=")([^"]*)(" hreflang="[^"]+">)')
+
+
+def on_post_page(output, page, config, **kwargs):
+    site = config.get("site_url")
+    if not site:
+        return output
+    here = urljoin(site, page.url)
+    return ALTERNATE.sub(lambda m: m.group(1) + urljoin(here, m.group(2)) + m.group(3), output)
 
 
 def _split_title(html: str) -> tuple[str, str]:

@@ -28,5 +28,6 @@ def add_meanings(page_html: str, meanings: dict[str, str]) -> str:
 def on_post_page(output, page, config, **kwargs):
     if page.file.src_uri != "reference/tags.md":
         return output
-    meanings = yaml.safe_load((ROOT / "data" / "tags.yml").read_text(encoding="utf-8")) or {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    meanings = yaml.load((ROOT / "data" / "tags.yml").read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506
     return add_meanings(output, {str(k): str(v) for k, v in meanings.items()})

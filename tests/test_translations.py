@@ -110,6 +110,25 @@ def test_untranslated_page_falls_back_to_english_with_notice(site):
         assert re.search(r'<div lang="en">', html), f"zh/{rel}: English content not marked lang=en"
 
 
+def test_hreflang_alternates_are_absolute_and_exist(site):
+    """Each edition names the other with an absolute URL under site_url that
+    exists in the build (relative hreflang links are ignored by search engines)."""
+    site_url = yaml.safe_load(re.search(r"(?m)^site_url: .*$", (ROOT / "mkdocs.yml").read_text()).group(0))["site_url"]
+    pages = [site.site / "index.html", site.site / "architecture/run-loop/index.html",
+             site.site / "zh/hands-on/troubleshooting/index.html"]
+    for page in pages:
+        links = re.findall(r'<link rel="alternate" href="([^"]*)" hreflang="([^"]+)">', page.read_text())
+        assert {lang for _, lang in links} == {"en", "zh"}, (page, links)
+        for href, lang in links:
+            assert href.startswith(site_url), (page, href)
+            target = site.site / href[len(site_url):] / "index.html"
+            assert target.is_file(), f"{page}: hreflang={lang} points to {href}, not in the build"
+        own = page.relative_to(site.site).parent.as_posix()
+        own = "" if own == "." else own + "/"
+        lang = "zh" if own.startswith("zh/") else "en"
+        assert (site_url + own, lang) in links, (page, links)
+
+
 def test_language_selector_links_both_editions(site):
     html = (site.site / "architecture" / "run-loop" / "index.html").read_text()
     assert 'href="../../zh/architecture/run-loop/" hreflang="zh"' in html
