@@ -239,7 +239,14 @@ def provenance_line(entry: dict, prov: dict) -> str:
 # Rendering (the error_catalogue macro)
 # --------------------------------------------------------------------------
 
-FULL_PAGE = "hands-on/troubleshooting.md"
+OVERVIEW_PAGE = "hands-on/troubleshooting.md"
+
+
+def entry_page(e: dict) -> str:
+    """The page (from docs/) that shows an entry in full: one page per layer,
+    so that no page carries all 150-odd entries (the single page was the
+    site's heaviest, and slow on phones)."""
+    return f"hands-on/errors/{e['layer']}.md"
 
 
 def _cell(text: str) -> str:
@@ -276,31 +283,26 @@ def render_entry(e: dict, prov: dict, more: str) -> str:
     )
 
 
-def catalogue_full(entries: list[dict], prov: dict, deeper) -> str:
-    """Every entry, grouped by layer, with an index by symptom first."""
-    parts = [catalogue_counts(entries)]
-    parts.append(symptom_index(entries, "", heading_level=3))
-    for layer, (title, desc) in LAYERS.items():
-        items = [e for e in entries if e["layer"] == layer]
-        if not items:
-            continue
-        parts.append(f"## {title} {{ #layer-{layer} }}\n\n{desc}. {len(items)} messages.")
-        for e in items:
-            parts.append(render_entry(e, prov, deeper(e)))
+def catalogue_layer(entries: list[dict], layer: str, prov: dict, deeper) -> str:
+    """Every entry of one layer, in full."""
+    items = [e for e in entries if e["layer"] == layer]
+    title, desc = LAYERS[layer]
+    parts = [f"{desc}. {len(items)} messages."]
+    parts += [render_entry(e, prov, deeper(e)) for e in items]
     return "\n\n".join(parts)
 
 
-def catalogue_counts(entries: list[dict]) -> str:
+def catalogue_counts(entries: list[dict], layer_href) -> str:
     rows = ["| Layer | Messages |", "|---|---|"]
     for layer, (title, _desc) in LAYERS.items():
         n = sum(1 for e in entries if e["layer"] == layer)
-        rows.append(f"| [{title}](#layer-{layer}) | {n} |")
+        rows.append(f"| [{title}]({layer_href(layer)}) | {n} |")
     traced = sum(1 for e in entries if e["emit"] != "none")
     rows.append(f"| **All** | **{len(entries)}** ({traced} traced to the source line that prints them) |")
     return "\n".join(rows)
 
 
-def symptom_index(entries: list[dict], href_base: str, heading_level: int = 2) -> str:
+def symptom_index(entries: list[dict], href, heading_level: int = 2) -> str:
     """For each symptom, the messages that belong to it, linked to their entries."""
     hashes = "#" * heading_level
     parts = []
@@ -313,7 +315,7 @@ def symptom_index(entries: list[dict], href_base: str, heading_level: int = 2) -
         lines.append("|---|---|---|")
         for e in items:
             lines.append(
-                f"| [{_code(_cell(e['message']))}]({href_base}#{e['id']}) | {_cell(e['component'])} | "
+                f"| [{_code(_cell(e['message']))}]({href(e)}) | {_cell(e['component'])} | "
                 f"{LAYERS[e['layer']][0]} |"
             )
         parts.append("\n".join(lines))
@@ -325,8 +327,10 @@ def load_provenance(root: Path) -> dict:
     return (_load_yaml(path) or {}) if path.exists() else {}
 
 
-def error_catalogue(ctx, entries: list[dict], prov: dict, brief: bool = False) -> str:
-    """The error atlas: in full (grouped by layer), or brief (grouped by symptom, linking to the full entries)."""
+def error_catalogue(ctx, entries: list[dict], prov: dict, brief: bool = False, layer: str | None = None) -> str:
+    """The error atlas. ``layer=...``: that layer's entries in full (the pages
+    hands-on/errors/<layer>.md); no layer: the counts and the index by symptom,
+    linking to the entries; ``brief=True``: the index by symptom alone."""
     from macros.errors import MacroError
     from macros.faq import deeper_links
     from macros.render import relative_link
@@ -334,13 +338,26 @@ def error_catalogue(ctx, entries: list[dict], prov: dict, brief: bool = False) -
     here = ctx.current_page()
     if not entries:
         raise MacroError("error_catalogue(): data/errors.yml is missing or empty")
+
+    def href(e: dict) -> str:
+        return f"{relative_link(here, entry_page(e))}#{e['id']}"
+
     if brief:
-        return catalogue_counts_brief(entries) + "\n\n" + symptom_index(entries, relative_link(here, FULL_PAGE), 3)
+        return catalogue_counts_brief(entries) + "\n\n" + symptom_index(entries, href, 3)
+    if layer is None:
+        def layer_href(name: str) -> str:
+            return relative_link(here, f"hands-on/errors/{name}.md")
+        return catalogue_counts(entries, layer_href) + "\n\n" + symptom_index(entries, href, heading_level=3)
+    if layer not in LAYERS:
+        raise MacroError(f"error_catalogue(layer={layer!r}): unknown layer; use one of {', '.join(LAYERS)}")
+    if here != entry_page({"layer": layer}):
+        raise MacroError(f"error_catalogue(layer={layer!r}) belongs on {entry_page({'layer': layer})}, "
+                         f"not {here}: entries are linked there")
 
     def deeper(e: dict) -> str:
         return deeper_links(ctx, e["links"], here, f"data/errors.yml entry '{e['id']}'")
 
-    return catalogue_full(entries, prov, deeper)
+    return catalogue_layer(entries, layer, prov, deeper)
 
 
 def catalogue_counts_brief(entries: list[dict]) -> str:

@@ -59,11 +59,15 @@ def test_faq_anchors_in_built_site(site):
 def test_error_catalogue_is_shared_not_copied(site):
     errors = macros.load_errors(ROOT)
     assert len(errors) >= 20
-    full = (site.site / "hands-on" / "troubleshooting" / "index.html").read_text()
+    overview = (site.site / "hands-on" / "troubleshooting" / "index.html").read_text()
     brief = (site.site / "faq" / "troubleshooting" / "index.html").read_text()
     for e in errors:
-        assert f'id="{e["id"]}"' in full, e["id"]
-        assert f'troubleshooting/#{e["id"]}"' in brief, e["id"]
+        # Each entry in full on its layer's page, and nowhere else; linked from both indexes.
+        page = (site.site / "hands-on" / "errors" / e["layer"] / "index.html").read_text()
+        assert f'id="{e["id"]}"' in page, e["id"]
+        assert f'id="{e["id"]}"' not in overview, e["id"]
+        assert f'errors/{e["layer"]}/#{e["id"]}"' in brief, e["id"]
+        assert f'errors/{e["layer"]}/#{e["id"]}"' in overview, e["id"]
     # Causes and fixes are written once, in data/errors.yml, not pasted into pages
     # (pages may quote a message to point at its entry).
     for page in pages():

@@ -188,7 +188,9 @@ def test_faq_answers_render_whole(site):
 
 def test_error_catalogue_entries_render_whole(site):
     errors = load_errors(ROOT)
-    full = sections(built(site, "hands-on/troubleshooting"), [e["id"] for e in errors])
+    full = {}
+    for layer in {e["layer"] for e in errors}:
+        full.update(sections(built(site, f"hands-on/errors/{layer}"), [e["id"] for e in errors if e["layer"] == layer]))
     brief_page = built(site, "faq/troubleshooting")
     problems = []
     for e in errors:
@@ -196,7 +198,7 @@ def test_error_catalogue_entries_render_whole(site):
             value = e.get(field, "")
             lost = missing_words("\n".join(map(str, value)) if isinstance(value, list) else str(value), full[e["id"]])
             if lost:
-                problems.append(f"data/errors.yml entry {e['id']!r}, {field}: hands-on/troubleshooting/ lacks {lost[:5]}")
+                problems.append(f"data/errors.yml entry {e['id']!r}, {field}: hands-on/errors/{e['layer']}/ lacks {lost[:5]}")
         m = re.search(rf'href="[^"]*#{re.escape(e["id"])}".*?</tr>', brief_page, re.S)
         assert m, f"faq/troubleshooting/ has no catalogue row linking to {e['id']}"
         row = visible_text(m.group(0))

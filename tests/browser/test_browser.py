@@ -140,8 +140,8 @@ SEARCHES = [
     ("memslot", "architecture/memory/"),
     ("KVM_RUN", "architecture/"),
     ("KVM_SET_USER_MEMORY_REGION", "architecture/"),
-    ('Failed to get shared "write" lock', "troubleshooting/"),
-    ("kvm: disabled by bios", "troubleshooting/"),
+    ('Failed to get shared "write" lock', "hands-on/errors/qemu/"),
+    ("kvm: disabled by bios", "hands-on/errors/host-firmware/"),
     ("libkvm", "tooling/libkvm/"),
     # Chinese queries: since the Chinese edition, its pages rank first (before
     # the English glossary's 中文 column).

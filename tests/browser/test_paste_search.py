@@ -2,8 +2,8 @@
 
 Every message of data/errors.yml is sent, as a reader would paste it
 (prefixes, quotes, colons, hex values, paths), to the site's own search
-worker in one browser page; the first result must be the message's entry in
-the troubleshooting guide. A few messages also go through the search box
+worker in one browser page; the first result must be the message's entry on
+its layer's page of the error atlas. A few messages also go through the search box
 itself, to check that the page hands the query to the worker unchanged.
 """
 from __future__ import annotations
@@ -18,7 +18,11 @@ from macros import atlas
 pytestmark = pytest.mark.system
 
 ROOT = Path(__file__).resolve().parents[2]
-ENTRY_PAGE = "hands-on/troubleshooting/"
+
+
+def entry_page(layer: str) -> str:
+    """Where an entry is shown in full: one page per layer (macros/atlas.py entry_page)."""
+    return f"hands-on/errors/{layer}/"
 
 # Runs in the page: start the site's search worker with the site's index,
 # then send each query and collect the first result's location.
@@ -72,8 +76,9 @@ def test_every_pasted_message_finds_its_entry_first(page, base_url, entries):
     cases = [(e["id"], e["message"]) for e in entries] + DECORATED
     firsts = page.evaluate(WORKER_SCRIPT, [worker_url, index_url, [q for _id, q in cases]])
     wrong = []
+    layer = {e["id"]: e["layer"] for e in entries}
     for (entry_id, query), top in zip(cases, firsts):
-        if not top or top[0] != f"{ENTRY_PAGE}#{entry_id}":
+        if not top or top[0] != f"{entry_page(layer[entry_id])}#{entry_id}":
             wrong.append(f"{entry_id}: {query!r}: first results {top}")
     found = len(cases) - len(wrong)
     print(f"\npaste search: {found}/{len(cases)} pasted messages found their entry first "
@@ -83,7 +88,8 @@ def test_every_pasted_message_finds_its_entry_first(page, base_url, entries):
 
 @pytest.mark.parametrize("entry_id", ["kvm-entry-failed", "vfio-group-not-viable", "kvm-permission-denied"])
 def test_pasting_into_the_search_box(page, base_url, entries, entry_id):
-    message = next(e["message"] for e in entries if e["id"] == entry_id)
+    entry = next(e for e in entries if e["id"] == entry_id)
+    message = entry["message"]
     page.goto(base_url)
     box = page.locator("input.md-search__input")
     box.click()
@@ -94,4 +100,4 @@ def test_pasting_into_the_search_box(page, base_url, entries, entry_id):
     # first section link of the first page is the first result.
     first = page.eval_on_selector(".md-search-result__item", "el => [...el.querySelectorAll('a')].map(a => a.href)")
     section = next((h for h in first if "#" in h), None)
-    assert section and ENTRY_PAGE in section and section.endswith(f"#{entry_id}"), f"{message!r}: first results {first[:3]}"
+    assert section and entry_page(entry["layer"]) in section and section.endswith(f"#{entry_id}"), f"{message!r}: first results {first[:3]}"

@@ -229,7 +229,7 @@ def test_deep_linked_heading_is_not_covered(browser, base_url):
         context = browser.new_context(viewport=viewport, service_workers="block")
         page = context.new_page()
         try:
-            visit(page, base_url, "hands-on/troubleshooting/#kvm-permission-denied")
+            visit(page, base_url, "hands-on/errors/qemu/#kvm-permission-denied")
             page.wait_for_timeout(300)
             page.mouse.wheel(0, -30)
             page.wait_for_timeout(600)
