@@ -272,7 +272,7 @@ def render_entry(e: dict, prov: dict, more: str) -> str:
     since = f" Applies to: {str(e['since']).rstrip('.')}." if e.get("since") else ""
     notes = f"\n\n**Notes on the source:** {str(e['source']).strip()}" if e.get("source") else ""
     return (
-        f"### {_code(e['message'])} {{ #{e['id']} }}\n\n"
+        f"## {_code(e['message'])} {{ #{e['id']} }}\n\n"
         f"**Printed by:** {e['component']} · **Layer:** {LAYERS[e['layer']][0]} · **Symptom:** {symptoms}\n\n"
         f"{fmt}"
         f"**What it means.** {str(e['meaning']).strip()}\n\n"
