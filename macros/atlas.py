@@ -239,9 +239,6 @@ def provenance_line(entry: dict, prov: dict) -> str:
 # Rendering (the error_catalogue macro)
 # --------------------------------------------------------------------------
 
-OVERVIEW_PAGE = "hands-on/troubleshooting.md"
-
-
 def entry_page(e: dict) -> str:
     """The page (from docs/) that shows an entry in full: one page per layer,
     so that no page carries all 150-odd entries (the single page was the
@@ -286,8 +283,7 @@ def render_entry(e: dict, prov: dict, more: str) -> str:
 def catalogue_layer(entries: list[dict], layer: str, prov: dict, deeper) -> str:
     """Every entry of one layer, in full."""
     items = [e for e in entries if e["layer"] == layer]
-    title, desc = LAYERS[layer]
-    parts = [f"{desc}. {len(items)} messages."]
+    parts = [f"{LAYERS[layer][1]}. {len(items)} messages."]
     parts += [render_entry(e, prov, deeper(e)) for e in items]
     return "\n\n".join(parts)
 
@@ -346,7 +342,7 @@ def error_catalogue(ctx, entries: list[dict], prov: dict, brief: bool = False, l
         return catalogue_counts_brief(entries) + "\n\n" + symptom_index(entries, href, 3)
     if layer is None:
         def layer_href(name: str) -> str:
-            return relative_link(here, f"hands-on/errors/{name}.md")
+            return relative_link(here, entry_page({"layer": name}))
         return catalogue_counts(entries, layer_href) + "\n\n" + symptom_index(entries, href, heading_level=3)
     if layer not in LAYERS:
         raise MacroError(f"error_catalogue(layer={layer!r}): unknown layer; use one of {', '.join(LAYERS)}")

@@ -125,3 +125,33 @@ def test_schema_errors_name_the_entry(tmp_path):
     (tmp_path / "data" / "errors.yml").write_text(yaml.safe_dump([entry]), encoding="utf-8")
     with pytest.raises(atlas.AtlasError, match="entry 'demo': layer 'cloud' is not one of"):
         atlas.load_atlas(tmp_path)
+
+
+def test_catalogue_layers_render_only_on_their_own_page():
+    """error_catalogue(layer=...) renders a layer's entries on hands-on/errors/<layer>.md
+    and nowhere else (the indexes link entries there); an unknown layer is refused."""
+    from macros import atlas
+    from macros.errors import MacroError
+
+    entries, prov = atlas.load_atlas(ROOT)
+
+    class Ctx:
+        docs_dir = ROOT / "docs"
+
+        def __init__(self, page):
+            self.page = page
+
+        def page_title(self, path):
+            return path
+
+        def current_page(self):
+            return self.page
+
+    qemu = atlas.error_catalogue(Ctx("hands-on/errors/qemu.md"), entries, prov, layer="qemu")
+    assert "{ #kvm-permission-denied }" in qemu and "{ #libvirt-swtpm-setup-failed }" not in qemu
+    with pytest.raises(MacroError, match="belongs on hands-on/errors/qemu.md"):
+        atlas.error_catalogue(Ctx("hands-on/troubleshooting.md"), entries, prov, layer="qemu")
+    with pytest.raises(MacroError, match="unknown layer"):
+        atlas.error_catalogue(Ctx("hands-on/errors/qemu.md"), entries, prov, layer="firmware")
+    overview = atlas.error_catalogue(Ctx("hands-on/troubleshooting.md"), entries, prov)
+    assert "(errors/qemu.md#kvm-permission-denied)" in overview and "{ #kvm-permission-denied }" not in overview
