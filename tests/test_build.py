@@ -207,6 +207,34 @@ def test_glossary_tooltips_on_pages(site):
     assert re.search(r'<abbr title="Kernel-based Virtual Machine \(基于内核的虚拟机\)">KVM</abbr>', html)
 
 
+def test_section_links_are_named_without_a_title(site):
+    # A title would make Material mount a tooltip per section link at load
+    # (hooks/headerlinks.py: about 150 ms of a phone's main thread on the atlas).
+    pages = sorted(site.site.rglob("*.html"))
+    links = 0
+    for page in pages:
+        html = page.read_text()
+        for tag in re.findall(r'<a class="headerlink"[^>]*>', html):
+            links += 1
+            rel = page.relative_to(site.site)
+            assert "title=" not in tag, f"{rel}: section link with a title: {tag}"
+            assert 'aria-label="' in tag, f"{rel}: section link without a name: {tag}"
+    assert links > 1000
+    assert 'aria-label="Link to this section"' in (site.site / "architecture" / "index.html").read_text()
+    assert 'aria-label="本节链接"' in (site.site / "zh" / "architecture" / "overview" / "index.html").read_text()
+
+
+def test_pages_the_benchmark_measures_exist(site):
+    # scripts/benchmark.py measures these by name besides the heaviest pages;
+    # a renamed page would otherwise stop the benchmark only after its builds.
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("benchmark", ROOT / "scripts" / "benchmark.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    for rel in bench.ALSO_MEASURED:
+        assert (site.site / rel / "index.html").is_file(), f"scripts/benchmark.py ALSO_MEASURED: {rel} is not a page"
+
+
 def test_404_page_helps(site):
     html = (site.site / "404.html").read_text()
     assert 'for="__search"' in html, "the 404 page should offer the site search"

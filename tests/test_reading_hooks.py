@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from hooks.code import LONG, mark_long
+from hooks.headerlinks import name_headerlinks
 from hooks.onthispage import on_page_content
 from hooks.scripts import label
 from hooks.tags import add_meanings
@@ -69,3 +70,11 @@ def test_verification_summary_is_one_line():
 def test_run_line_inside_a_tab_stays_in_the_tab():
     out = label('=== "Debian"\n\n    ```sh\n    --8<-- "examples/a/b.sh"\n    ```\n')
     assert out.endswith("run `sh b.sh`.\n    {: .kb-run }\n")
+
+
+def test_section_links_get_a_name_and_no_title():
+    html = '<h2 id="a">A<a class="headerlink" href="#a">&para;</a></h2>'
+    assert name_headerlinks(html) == '<h2 id="a">A<a class="headerlink" href="#a" aria-label="Link to this section">&para;</a></h2>'
+    assert 'aria-label="本节链接"' in name_headerlinks(html, "zh")
+    named = '<a class="headerlink" href="#a" aria-label="x">'
+    assert name_headerlinks(named) == named
