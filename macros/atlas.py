@@ -268,15 +268,21 @@ def render_entry(e: dict, prov: dict, more: str) -> str:
         fmt = f"**Format:** {_code(shown)} (‹…› marks the parts that vary)\n\n"
     since = f" Applies to: {str(e['since']).rstrip('.')}." if e.get("since") else ""
     notes = f"\n\n**Notes on the source:** {str(e['source']).strip()}" if e.get("source") else ""
+    # The body sits in a box the browser may skip laying out while it is far
+    # from the viewport (extra.css, .kb-entry): the heading stays outside it,
+    # so Material's table of contents can read every heading's position
+    # without laying out every entry (README, Benchmark).
     return (
         f"## {_code(e['message'])} {{ #{e['id']} }}\n\n"
+        f'<div class="kb-entry" markdown>\n\n'
         f"**Printed by:** {e['component']} · **Layer:** {LAYERS[e['layer']][0]} · **Symptom:** {symptoms}\n\n"
         f"{fmt}"
         f"**What it means.** {str(e['meaning']).strip()}\n\n"
         f"**Causes, most likely first.**\n\n{causes}\n\n"
         f"**Fix.**\n\n{str(e['fix']).strip()}\n\n"
         f"**Go deeper:** {more}\n\n"
-        f"**Where it is printed:** {provenance_line(e, prov).rstrip('.')}.{since}{notes}"
+        f"**Where it is printed:** {provenance_line(e, prov).rstrip('.')}.{since}{notes}\n\n"
+        "</div>"
     )
 
 

@@ -155,3 +155,18 @@ def test_catalogue_layers_render_only_on_their_own_page():
         atlas.error_catalogue(Ctx("hands-on/errors/qemu.md"), entries, prov, layer="firmware")
     overview = atlas.error_catalogue(Ctx("hands-on/troubleshooting.md"), entries, prov)
     assert "(errors/qemu.md#kvm-permission-denied)" in overview and "{ #kvm-permission-denied }" not in overview
+
+
+def test_entry_body_is_boxed_below_its_heading(loaded):
+    # extra.css lets the browser skip laying out .kb-entry boxes far from the
+    # viewport; the heading must stay outside the box, or Material's table of
+    # contents forces a layout of every entry when it reads heading positions.
+    entries, prov = loaded
+    e = next(e for e in entries if e["id"] == "vfio-group-not-viable")
+    out = atlas.render_entry(e, prov, "[x](y.md)")
+    heading, rest = out.split("\n\n", 1)
+    assert heading.startswith("## ") and heading.endswith("{ #vfio-group-not-viable }")
+    assert rest.startswith('<div class="kb-entry" markdown>\n\n') and out.endswith("\n\n</div>")
+    assert out.count("<div") == 1 and "## " not in rest
+    css = (ROOT / "docs" / "assets" / "stylesheets" / "extra.css").read_text(encoding="utf-8")
+    assert re.search(r"\.kb-entry \{\s*content-visibility: auto;", css)
