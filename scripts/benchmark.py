@@ -3,9 +3,9 @@
 
 Run with ``make bench`` (which installs what it needs first), or directly:
 
-    .venv/bin/python scripts/benchmark.py [--runs 3] [--heaviest 3]
+    .venv/bin/python scripts/benchmark.py [--runs 3] [--heaviest 3] [--page PATH ...]
 
-What it does, in order (about 12 minutes on two cores):
+What it does, in order (about 30 minutes on two cores):
 
 1. Snapshots the project into a temporary directory and builds it with
    ``mkdocs build --strict`` (median of ``--build-runs`` builds).
@@ -18,15 +18,18 @@ What it does, in order (about 12 minutes on two cores):
    tags). Builds and times it the same way.
 3. Serves both builds on 127.0.0.1 with gzip (``tests/staticserver.py``).
 4. Loads every page of our build in Chromium (Playwright) and sums the bytes
-   transferred by type; picks the home page and the ``--heaviest`` heaviest
-   other pages, and measures those in the default build too. In the default
-   build, the unpkg.com Mermaid request is answered with our vendored copy
-   (counted at its gzip size) so that diagrams cost the same in both; Google
-   Fonts and the GitHub API cannot be reached offline and are counted as
-   attempted third-party requests, not bytes.
+   transferred by type; picks the home page, the ``--heaviest`` heaviest
+   other pages and the pages named by ``--page`` (by default the largest
+   error-atlas page and the Windows guide, see ALSO_MEASURED), and measures
+   those in the default build too. In the default build, the unpkg.com
+   Mermaid request is answered with our vendored copy (counted at its gzip
+   size) so that diagrams cost the same in both; Google Fonts and the GitHub
+   API cannot be reached offline and are counted as attempted third-party
+   requests, not bytes.
 5. Runs Lighthouse 12 (mobile and desktop, median of ``--runs``) on those
-   pages of both builds. Third-party hosts are blocked in BOTH builds so that
-   offline time-outs do not dominate the comparison.
+   pages of both builds, alternating between the builds run by run.
+   Third-party hosts are blocked in BOTH builds so that offline time-outs
+   do not dominate the comparison.
 6. Measures the search index and the edit-to-reload latency of the preview:
    ours is ``make serve`` (scripts/serve.py), the default is ``mkdocs serve``.
    Playing the browser, it saves an edit, waits on the live-reload long poll
@@ -380,15 +383,18 @@ def lighthouse(url: str, preset: str, out: Path) -> dict:
     return {"scores": scores, "metrics": metrics, "failing": failing, "third_party_blocked": blocked}
 
 
-def lighthouse_median(url: str, preset: str, runs: int, tmp: Path) -> dict:
-    results = []
-    for i in range(runs):
-        out = tmp / f"lh-{abs(hash((url, preset, i)))}.json"
-        LOADAVG.append(os.getloadavg()[0])
-        try:
-            results.append(lighthouse(url, preset, out))
-        except (RuntimeError, subprocess.TimeoutExpired) as exc:
-            log(f"  lighthouse run failed: {str(exc)[:300]}")
+def lighthouse_run(url: str, preset: str, i: int, tmp: Path) -> dict | None:
+    out = tmp / f"lh-{abs(hash((url, preset, i)))}.json"
+    LOADAVG.append(os.getloadavg()[0])
+    try:
+        return lighthouse(url, preset, out)
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        log(f"  lighthouse run failed: {str(exc)[:300]}")
+        return None
+
+
+def summarize_runs(results: list[dict]) -> dict:
+    """The median scores and metrics of Lighthouse runs of one page."""
     if not results:
         return {"scores": {c: None for c in CATEGORIES}, "metrics": {}, "failing": {}, "runs": 0}
     scores = {c: statistics.median(r["scores"][c] for r in results) for c in CATEGORIES}
@@ -400,6 +406,10 @@ def lighthouse_median(url: str, preset: str, runs: int, tmp: Path) -> dict:
     blocked = sorted({h for r in results for h in r["third_party_blocked"]})
     return {"scores": scores, "metrics": metrics, "failing": failing, "runs": len(results),
             "all_scores": [r["scores"] for r in results], "third_party_blocked": blocked}
+
+
+def lighthouse_median(url: str, preset: str, runs: int, tmp: Path) -> dict:
+    return summarize_runs([r for i in range(runs) if (r := lighthouse_run(url, preset, i, tmp))])
 
 
 # --------------------------------------------------------------------------
@@ -554,6 +564,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page and form factor (median)")
     ap.add_argument("--build-runs", type=int, default=3, help="builds per configuration (median time)")
     ap.add_argument("--heaviest", type=int, default=3, help="heaviest pages measured besides the home page")
+    ap.add_argument("--page", action="append", dest="pages", metavar="PATH",
+                    help="a page measured as well, as a path from the site root such as hands-on/errors/libvirt/ "
+                         f"(repeatable; default: {', '.join(ALSO_MEASURED)})")
     ap.add_argument("--reload-edits", type=int, default=3, help="edits of each kind for the live-reload latency (median)")
     ap.add_argument("--no-strict", action="store_true",
                     help="allow warnings while pages are being written (not a release measurement)")
@@ -604,8 +617,16 @@ def measure_search_index(sites: dict[str, Path]) -> dict:
     return search
 
 
-def measure_weights(urls: dict[str, str], pages: list[str], heaviest: int) -> tuple[list[str], dict, dict]:
-    """Bytes of every page of ours; the home page and the heaviest in both builds."""
+# Measured in every run besides the home page and the heaviest pages: the
+# largest page of the error atlas (the most elements and headings of any
+# page this wave added, and the one that missed the phone target before) and
+# the longest guide this wave added.
+ALSO_MEASURED = ("hands-on/errors/libvirt/", "hands-on/windows-guests/")
+
+
+def measure_weights(urls: dict[str, str], pages: list[str], heaviest: int,
+                    also: tuple[str, ...] = ()) -> tuple[list[str], dict, dict]:
+    """Bytes of every page of ours; the home page, the heaviest and `also` in both builds."""
     meter = WeightMeter()
     try:
         log("measuring bytes of every page of our build (Playwright)")
@@ -613,7 +634,10 @@ def measure_weights(urls: dict[str, str], pages: list[str], heaviest: int) -> tu
         for rel in pages:
             all_ours[rel] = meter.measure(urls["ours"] + rel)
         ranked = sorted((r for r in pages if r), key=lambda r: -all_ours[r]["total"])
-        chosen = [""] + ranked[:heaviest]
+        missing = [r for r in also if r not in all_ours]
+        if missing:
+            raise SystemExit(f"benchmark: --page {missing[0]} is not a page of the build (a path such as hands-on/errors/libvirt/)")
+        chosen = [""] + ranked[:heaviest] + [r for r in also if r not in ranked[:heaviest]]
         log("pages measured: " + ", ".join(page_label(r) for r in chosen))
         weights = {"ours": {r: all_ours[r] for r in chosen}, "default": {}}
         for rel in chosen:
@@ -629,11 +653,19 @@ def run_lighthouse(urls: dict[str, str], chosen: list[str], runs: int, tmp: Path
     lh_tmp.mkdir()
     for rel in chosen:
         for preset in ("mobile", "desktop"):
+            # Runs alternate between the builds, so that a busier spell of the
+            # machine slows both alike rather than only the build measured then.
+            log(f"lighthouse {preset} {page_label(rel)} ({runs} runs of each build, alternating)")
+            runs_of: dict[str, list[dict]] = {"ours": [], "default": []}
+            for i in range(runs):
+                for name in ("ours", "default"):
+                    r = lighthouse_run(urls[name] + rel, preset, i, lh_tmp)
+                    if r:
+                        runs_of[name].append(r)
             for name in ("ours", "default"):
-                log(f"lighthouse {preset} {name} {page_label(rel)} ({runs} runs)")
-                r = lighthouse_median(urls[name] + rel, preset, runs, lh_tmp)
+                r = summarize_runs(runs_of[name])
                 lh[name].setdefault(page_label(rel), {})[preset] = r
-                log(f"  {r['scores']}")
+                log(f"  {name}: {r['scores']} (performance {[x['performance'] for x in r.get('all_scores', [])]})")
     return lh
 
 
@@ -864,7 +896,8 @@ def main(argv: list[str] | None = None) -> int:
             log(f"{len(pages)} pages in our build")
             with serve(sites["ours"]) as ours_url, serve(sites["default"]) as default_url:
                 urls = {"ours": ours_url, "default": default_url}
-                chosen, weights, all_ours = measure_weights(urls, pages, args.heaviest)
+                also = tuple(args.pages) if args.pages else ALSO_MEASURED
+                chosen, weights, all_ours = measure_weights(urls, pages, args.heaviest, also)
                 results["pages"] = [page_label(r) for r in chosen]
                 results["all_pages_total_bytes_ours"] = {page_label(r): all_ours[r]["total"] for r in pages}
                 results["weights"] = {n: {page_label(r): w for r, w in ws.items()} for n, ws in weights.items()}
