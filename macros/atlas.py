@@ -258,7 +258,7 @@ def _code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def render_entry(e: dict, prov: dict, more: str) -> str:
+def render_entry(e: dict, prov: dict, more: str, last: bool = False) -> str:
     causes = "\n".join(f"{i}. {str(c).strip()}" for i, c in enumerate(e["causes"], 1))
     symptoms = ", ".join(SYMPTOMS[s] for s in e["symptoms"])
     fmt = ""
@@ -271,10 +271,14 @@ def render_entry(e: dict, prov: dict, more: str) -> str:
     # The body sits in a box the browser may skip laying out while it is far
     # from the viewport (extra.css, .kb-entry): the heading stays outside it,
     # so Material's table of contents can read every heading's position
-    # without laying out every entry (README, Benchmark).
+    # without laying out every entry (README, Benchmark). The last entry is
+    # always laid out: a skipped box reports made-up positions for its links,
+    # which then seemed to touch the links of the sections after it
+    # (Lighthouse's target-size audit).
+    box = "kb-entry kb-entry--last" if last else "kb-entry"
     return (
         f"## {_code(e['message'])} {{ #{e['id']} }}\n\n"
-        f'<div class="kb-entry" markdown>\n\n'
+        f'<div class="{box}" markdown>\n\n'
         f"**Printed by:** {e['component']} · **Layer:** {LAYERS[e['layer']][0]} · **Symptom:** {symptoms}\n\n"
         f"{fmt}"
         f"**What it means.** {str(e['meaning']).strip()}\n\n"
@@ -290,7 +294,7 @@ def catalogue_layer(entries: list[dict], layer: str, prov: dict, deeper) -> str:
     """Every entry of one layer, in full."""
     items = [e for e in entries if e["layer"] == layer]
     parts = [f"{LAYERS[layer][1]}. {len(items)} messages."]
-    parts += [render_entry(e, prov, deeper(e)) for e in items]
+    parts += [render_entry(e, prov, deeper(e), last=i == len(items) - 1) for i, e in enumerate(items)]
     return "\n\n".join(parts)
 
 

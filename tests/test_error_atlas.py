@@ -170,3 +170,9 @@ def test_entry_body_is_boxed_below_its_heading(loaded):
     assert out.count("<div") == 1 and "## " not in rest
     css = (ROOT / "docs" / "assets" / "stylesheets" / "extra.css").read_text(encoding="utf-8")
     assert re.search(r"\.kb-entry \{\s*content-visibility: auto;", css)
+    # The last entry of a page is always laid out (its skipped box gave its
+    # links made-up positions next to the links after it: Lighthouse target-size).
+    assert re.search(r"\.kb-entry--last \{ content-visibility: visible; \}", css)
+    page = atlas.catalogue_layer(entries, "guest", prov, lambda e: "[x](y.md)")
+    assert page.count('<div class="kb-entry" markdown>') == 8
+    assert page.rstrip().endswith("</div>") and page.count('<div class="kb-entry kb-entry--last" markdown>') == 1
