@@ -408,10 +408,6 @@ def summarize_runs(results: list[dict]) -> dict:
             "all_scores": [r["scores"] for r in results], "third_party_blocked": blocked}
 
 
-def lighthouse_median(url: str, preset: str, runs: int, tmp: Path) -> dict:
-    return summarize_runs([r for i in range(runs) if (r := lighthouse_run(url, preset, i, tmp))])
-
-
 # --------------------------------------------------------------------------
 # Live reload
 # --------------------------------------------------------------------------

@@ -209,7 +209,7 @@ def test_glossary_tooltips_on_pages(site):
 
 def test_section_links_are_named_without_a_title(site):
     # A title would make Material mount a tooltip per section link at load
-    # (hooks/headerlinks.py: about 150 ms of a phone's main thread on the atlas).
+    # (hooks/headerlinks.py says what that cost on the error atlas).
     pages = sorted(site.site.rglob("*.html"))
     links = 0
     for page in pages:
