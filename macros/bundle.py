@@ -18,7 +18,8 @@ def patch_material_bundle(site_dir: Path) -> None:
     landmark, stops the sitemap look-up behind the language selector,
     whose links already lead to the same page (see the i18n plugin in
     mkdocs.yml), and keeps the colour palette from restyling the whole page
-    on every load. Each patch must apply, or the build fails.
+    on every load (no switch marked, no colour-scheme meta added). Each
+    patch must apply, or the build fails.
     """
     bundles = list((site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))
     if len(bundles) != 1:
@@ -54,6 +55,15 @@ def patch_material_bundle(site_dir: Path) -> None:
             '&&document.body.setAttribute("data-md-color-switching","");'
             'for(let[a,c]of Object.entries(s.color))document.body.getAttribute(`data-md-color-${a}`)!==c'
             '&&document.body.setAttribute(`data-md-color-${a}`,c);',
+        # The same component adds <meta name="color-scheme"> to the head on
+        # every load and fills it in after reading the header's computed
+        # style. Each change of that meta restyles the whole document (a
+        # Chromium trace shows two full style recalculations, one forced in
+        # the palette's own start-up task). The meta is left out of the page;
+        # extra.css sets the root's color-scheme from the body's scheme
+        # instead, so scrollbars and form controls still follow the palette.
+        'let o=x("meta",{name:"color-scheme"});document.head.appendChild(o);':
+            'let o=x("meta",{name:"color-scheme"});',
     }
     for old, new in replacements.items():
         if old in text:

@@ -3,7 +3,9 @@
 Profiling the labs under a 4x CPU slowdown showed two avoidable costs (see
 README, Benchmark): Material mounting every code block at load (one forced
 layout of the whole page per block), and the colour palette restyling the
-whole document twice on every load. These tests fail if either comes back.
+whole document on every load (a switch marked on the body, and a
+colour-scheme meta added and then filled in). These tests fail if either
+comes back.
 """
 from __future__ import annotations
 
@@ -38,6 +40,30 @@ def test_palette_restyles_nothing_on_load_and_still_switches(browser, base_url):
                 break
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
         assert "data-md-color-switching" in page.evaluate("window.__kbBody")
+    finally:
+        context.close()
+
+
+def test_the_root_follows_the_palette_without_a_colour_scheme_meta(browser, base_url):
+    # macros/bundle.py keeps Material from adding <meta name="color-scheme">
+    # (each change of it restyles the whole page); extra.css gives the root the
+    # body's scheme instead, so scrollbars and form controls stay dark in dark mode.
+    context = browser.new_context(viewport={"width": 412, "height": 823}, color_scheme="dark")
+    page = context.new_page()
+    root_scheme = "getComputedStyle(document.documentElement).colorScheme"
+    body_scheme = "document.body.getAttribute('data-md-color-scheme')"
+    try:
+        page.goto(base_url + "architecture/io/", wait_until="load")
+        page.wait_for_function(f"{body_scheme} === 'slate'")
+        assert page.locator("meta[name=color-scheme]").count() == 0, "the colour-scheme meta is back"
+        assert page.evaluate(root_scheme) == "dark"
+        for _ in range(3):
+            page.locator("form[data-md-component=palette] label:not([hidden])").first.click()
+            page.wait_for_timeout(300)
+            if page.evaluate(body_scheme) == "default":
+                break
+        assert page.evaluate(body_scheme) == "default"
+        assert page.evaluate(root_scheme) != "dark"
     finally:
         context.close()
 
