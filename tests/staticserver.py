@@ -70,10 +70,20 @@ def make_handler(root: Path, use_gzip: bool):
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A browser that closes a kept-alive connection is not an error of the
+        # site; anything else is still printed with its traceback.
+        import sys
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(root: Path, use_gzip: bool = True):
     """Yield the base URL of `root` served on a free loopback port."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(root, use_gzip))
+    server = _Server(("127.0.0.1", 0), make_handler(root, use_gzip))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
