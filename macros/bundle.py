@@ -18,8 +18,9 @@ def patch_material_bundle(site_dir: Path) -> None:
     landmark, stops the sitemap look-up behind the language selector,
     whose links already lead to the same page (see the i18n plugin in
     mkdocs.yml), and keeps the colour palette from restyling the whole page
-    on every load (no switch marked, no colour-scheme meta added). Each
-    patch must apply, or the build fails.
+    on every load (no switch marked, no colour-scheme meta added), and lines
+    the table of contents up with our scroll margin for deep-linked
+    headings. Each patch must apply, or the build fails.
     """
     bundles = list((site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))
     if len(bundles) != 1:
@@ -64,6 +65,17 @@ def patch_material_bundle(site_dir: Path) -> None:
         # instead, so scrollbars and form controls still follow the palette.
         'let o=x("meta",{name:"color-scheme"});document.head.appendChild(o);':
             'let o=x("meta",{name:"color-scheme"});',
+        # The table of contents marks a section as the current one when its
+        # heading is within the header's height plus a small gap of the top
+        # of the window (about 3.6rem, Material's own scroll margin). Our
+        # deep-linked headings stop 6.4rem down, clear of the back-to-top
+        # button (extra.css, .md-typeset :target), so after following a link
+        # the contents highlighted the section before it. Move the line down
+        # by the difference, 2.8rem, read after the layout Material forces
+        # here anyway. tests/browser/test_reading.py checks deep links.
+        'let c=Ce("main"),p=j(":scope > :first-child",c);return a+.8*(p.offsetTop-c.offsetTop)}':
+            'let c=Ce("main"),p=j(":scope > :first-child",c);return a+.8*(p.offsetTop-c.offsetTop)'
+            '+2.8*parseFloat(getComputedStyle(document.documentElement).fontSize)}',
     }
     for old, new in replacements.items():
         if old in text:
