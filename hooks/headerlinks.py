@@ -5,8 +5,9 @@ has a title attribute gets a tooltip component when the page loads. The toc
 extension gave each section link the title "Link to this section", so a page
 of 60 sections mounted 60 tooltips before the reader could scroll. On the
 libvirt error-atlas page, removing those titles lowered Lighthouse's mobile
-total blocking time from 401 to 248 ms (median of 5 runs, one series; see
-README, Benchmark). mkdocs.yml now sets no permalink title; this
+total blocking time from 401 to 248 ms (median of 5 runs, one series,
+2026-12-01; README, Benchmark, lists the atlas changes). mkdocs.yml now
+sets no permalink title; this
 hook names each section link for screen readers instead, in the page's
 language. Glossary abbreviations keep their title and their tooltip.
 """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import mimetypes
+import sys
 import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -74,7 +75,6 @@ class _Server(ThreadingHTTPServer):
     def handle_error(self, request, client_address):
         # A browser that closes a kept-alive connection is not an error of the
         # site; anything else is still printed with its traceback.
-        import sys
         if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
             return
         super().handle_error(request, client_address)
